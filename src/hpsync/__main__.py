@@ -1,0 +1,5 @@
+"""``python -m hpsync`` runs the CLI."""
+
+from hpsync.cli import main
+
+main()
