@@ -1,0 +1,1 @@
+"""The sync engine: desired state, three-way diff, plan, guards, apply."""

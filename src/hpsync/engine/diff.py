@@ -1,0 +1,270 @@
+"""Three-way diff: desired (planning) vs remote now (Edusign) vs last pushed (state).
+
+Like vdirsyncer's status-based sync: the state says what we wrote last time, so a record
+that differs on the target while its desired hash is unchanged was edited by hand (drift),
+and a record we never wrote is never ours to delete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from hpsync.engine.desired import KIND_ORDER, Desired, DesiredState
+from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
+from hpsync.engine.remote import RemoteRecord, RemoteState
+from hpsync.hashing import canonical, content_hash
+from hpsync.model import Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Pushed:
+    """What the state store remembers of one record we wrote."""
+
+    remote_id: str
+    content_hash: str
+
+
+def _summary(record: Desired) -> str:
+    name = getattr(record, "name", None)
+    if name is not None:
+        start = getattr(record, "start", None)
+        return f"{name} @ {start.isoformat(timespec='minutes')}" if start else str(name)
+    first = getattr(record, "first_name", "")
+    last = getattr(record, "last_name", "")
+    return f"{first} {last} <{getattr(record, 'email', '')}>"
+
+
+def _changes(want: dict[str, object], have: dict[str, object]) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(name, have.get(name), value)
+        for name, value in sorted(want.items())
+        if name in have and have[name] != value
+    )
+
+
+def diff_account(
+    desired: DesiredState,
+    remote: RemoteState,
+    pushed: Mapping[tuple[Kind, str], Pushed],
+    *,
+    now: datetime,
+    prefix: str,
+) -> list[PlanItem]:
+    """Plan items for every kind, in write order; ``prefix`` marks identities we own."""
+    items: list[PlanItem] = []
+    for kind in KIND_ORDER:
+        items.extend(_diff_kind(kind, desired, remote, pushed, now=now, prefix=prefix))
+    return items
+
+
+def _diff_kind(
+    kind: Kind,
+    desired: DesiredState,
+    remote: RemoteState,
+    pushed: Mapping[tuple[Kind, str], Pushed],
+    *,
+    now: datetime,
+    prefix: str,
+) -> list[PlanItem]:
+    wanted = desired.of(kind)
+    have = remote.of(kind)
+    read = kind in remote.complete
+    by_api: dict[str, RemoteRecord] = {}
+    items: list[PlanItem] = []
+    for record in sorted(have.values(), key=lambda r: r.remote_id):
+        if not record.api_id:
+            items.append(
+                PlanItem(
+                    kind,
+                    Action.HAND_MADE,
+                    "",
+                    record.remote_id,
+                    summary=str(record.fields.get("name") or record.fields.get("email") or ""),
+                    drift="hand_made",
+                    reason="created by hand in Edusign: left alone",
+                )
+            )
+            continue
+        if record.archived and kind is not Kind.SESSION:
+            continue
+        if record.api_id in by_api:
+            items.append(
+                PlanItem(
+                    kind,
+                    Action.PROTECTED,
+                    record.api_id,
+                    record.remote_id,
+                    drift="duplicate",
+                    reason=f"a second {kind.value} carries the same external id: left alone, "
+                    "remove it by hand in Edusign",
+                )
+            )
+            continue
+        by_api[record.api_id] = record
+    for wanted_sid in sorted(wanted):
+        items.append(
+            _diff_one(
+                kind,
+                wanted[wanted_sid],
+                pushed.get((kind, wanted_sid)),
+                have,
+                by_api,
+                read=read,
+                now=now,
+            )
+        )
+    ours = {s for (k, s) in pushed if k is kind} | {s for s in by_api if s.startswith(prefix)}
+    for gone in sorted(ours - set(wanted)):
+        items.append(
+            _removal(kind, gone, pushed.get((kind, gone)), have, by_api, read=read, now=now)
+        )
+    return items
+
+
+def _find(
+    sid: str,
+    last: Pushed | None,
+    have: Mapping[str, RemoteRecord],
+    by_api: Mapping[str, RemoteRecord],
+) -> RemoteRecord | None:
+    if last is not None and last.remote_id in have:
+        return have[last.remote_id]
+    return by_api.get(sid)
+
+
+def _diff_one(
+    kind: Kind,
+    want: Desired,
+    last: Pushed | None,
+    have: Mapping[str, RemoteRecord],
+    by_api: Mapping[str, RemoteRecord],
+    *,
+    read: bool,
+    now: datetime,
+) -> PlanItem:
+    sid = want.sid
+    digest = content_hash(want)
+    base = PlanItem(
+        kind, Action.UNCHANGED, sid, summary=_summary(want), content_hash=digest, record=want
+    )
+    found = _find(sid, last, have, by_api)
+    if found is None:
+        if last is not None and not read:
+            # Not read this time (outside the read window): trust the state.
+            if last.content_hash == digest:
+                return _replace(base, remote_id=last.remote_id)
+            return _replace(
+                base,
+                action=Action.UPDATE,
+                remote_id=last.remote_id,
+                reason="changed in Hyperplanning",
+            )
+        drift = "deleted" if last is not None else ""
+        reason = (
+            "deleted by hand in Edusign: recreated" if last is not None else "new in Hyperplanning"
+        )
+        return _replace(base, action=Action.CREATE, drift=drift, reason=reason)
+    changes = _changes(canonical(want), found.fields)
+    if found.archived:
+        return _replace(
+            base,
+            action=Action.UPDATE,
+            remote_id=found.remote_id,
+            changes=changes,
+            drift="edited",
+            reason="archived in Edusign but still in the planning: restored",
+        )
+    if not changes:
+        if last is not None and last.remote_id == found.remote_id and last.content_hash == digest:
+            return _replace(base, remote_id=found.remote_id)
+        return _replace(
+            base,
+            action=Action.ADOPT,
+            remote_id=found.remote_id,
+            reason="already on Edusign as planned: mapping recorded",
+        )
+    if kind is Kind.SESSION and (found.locked or (found.end is not None and found.end <= now)):
+        why = "locked" if found.locked else "already over"
+        return _replace(
+            base,
+            action=Action.PROTECTED,
+            remote_id=found.remote_id,
+            changes=changes,
+            reason=f"the sheet is {why}: not rewritten",
+        )
+    edited = last is not None and last.content_hash == digest
+    return _replace(
+        base,
+        action=Action.UPDATE,
+        remote_id=found.remote_id,
+        changes=changes,
+        drift="edited" if edited else "",
+        reason="edited by hand in Edusign: planning restored"
+        if edited
+        else "changed in Hyperplanning",
+    )
+
+
+def _removal(
+    kind: Kind,
+    sid: str,
+    last: Pushed | None,
+    have: Mapping[str, RemoteRecord],
+    by_api: Mapping[str, RemoteRecord],
+    *,
+    read: bool,
+    now: datetime,
+) -> PlanItem:
+    found = _find(sid, last, have, by_api)
+    if found is None:
+        if last is not None and not read:
+            return PlanItem(
+                kind, Action.REMOVE, sid, last.remote_id, reason="no longer in the planning"
+            )
+        return PlanItem(
+            kind, Action.FORGET, sid, last.remote_id if last else "", reason="gone from both sides"
+        )
+    if kind is Kind.SESSION and (
+        found.locked or found.signed or (found.end is not None and found.end <= now)
+    ):
+        why = "locked" if found.locked else "signed" if found.signed else "already over"
+        return PlanItem(
+            kind,
+            Action.PROTECTED,
+            sid,
+            found.remote_id,
+            reason=f"removed from the planning but the sheet is {why}: kept, please check",
+        )
+    verb = "archived" if kind in {Kind.LEARNER, Kind.TRAINER, Kind.TUTOR} else "deleted"
+    return PlanItem(
+        kind, Action.REMOVE, sid, found.remote_id, reason=f"no longer in the planning: {verb}"
+    )
+
+
+def _replace(item: PlanItem, **changes: object) -> PlanItem:
+    from dataclasses import replace
+
+    return replace(item, **changes)  # type: ignore[arg-type]
+
+
+def build_plan(
+    desired: DesiredState,
+    remote: RemoteState,
+    pushed: Mapping[tuple[Kind, str], Pushed],
+    *,
+    now: datetime,
+) -> Plan:
+    """The full plan of one account."""
+    prefix = f"hp:{desired.base_id}:"
+    items = diff_account(desired, remote, pushed, now=now, prefix=prefix)
+    held = {kind.value: sum(1 for (k, _sid) in pushed if k is kind) for kind in KIND_ORDER}
+    return Plan(
+        account=desired.account,
+        base_id=desired.base_id,
+        items=tuple(items),
+        anomalies=tuple(desired.anomalies),
+        warnings=tuple(sorted(set(desired.warnings))),
+        held=held,
+    )

@@ -1,0 +1,136 @@
+"""The plan: immutable data saying what a sync would write, and why.
+
+The same object is printed by ``plan``, executed by ``sync``, stored with the run, shown
+in the report and the dashboard, and hashed so an approved plan can be checked later.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from hpsync.engine.desired import Desired
+from hpsync.hashing import canonical_value, digest
+from hpsync.model import Kind
+from hpsync.rules.outcome import Anomaly
+
+
+class Action(enum.StrEnum):
+    """What the executor does with one record."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    REMOVE = "remove"  # people archived, groups and sessions deleted
+    UNCHANGED = "unchanged"
+    ADOPT = "adopt"  # found on the target already matching: record the mapping only
+    FORGET = "forget"  # gone on both sides: drop the mapping only
+    PROTECTED = "protected"  # should change but must not (locked, signed, past): reported
+    HAND_MADE = "hand_made"  # created by hand in Edusign: reported, never touched
+
+    @property
+    def writes(self) -> bool:
+        return self in {Action.CREATE, Action.UPDATE, Action.REMOVE}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field's value on the target now, and the value the planning wants."""
+
+    name: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One record's fate; ``drift`` says whether the target was edited by hand."""
+
+    kind: Kind
+    action: Action
+    sid: str
+    remote_id: str = ""
+    summary: str = ""
+    changes: tuple[FieldChange, ...] = ()
+    drift: str = ""  # "", "edited", "deleted", "hand_made", "duplicate"
+    reason: str = ""
+    content_hash: str = ""
+    record: Desired | None = None
+
+    @property
+    def key(self) -> str:
+        """Unique key of the item inside a plan."""
+        return f"{self.kind.value}:{self.sid or self.remote_id}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "action": self.action.value,
+            "sid": self.sid,
+            "remote_id": self.remote_id,
+            "summary": self.summary,
+            "changes": [
+                {
+                    "field": c.name,
+                    "before": canonical_value(c.before),
+                    "after": canonical_value(c.after),
+                }
+                for c in self.changes
+            ],
+            "drift": self.drift,
+            "reason": self.reason,
+            "content_hash": self.content_hash,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything one sync of one account would do."""
+
+    account: str
+    base_id: str
+    items: tuple[PlanItem, ...]
+    anomalies: tuple[Anomaly, ...] = ()
+    warnings: tuple[str, ...] = ()
+    held: dict[str, int] = field(default_factory=dict)  # records the account holds, per kind
+
+    def count(self) -> dict[str, dict[str, int]]:
+        """Counts per kind and action."""
+        table: dict[str, Counter[str]] = {}
+        for item in self.items:
+            table.setdefault(item.kind.value, Counter())[item.action.value] += 1
+        return {kind: dict(counter) for kind, counter in table.items()}
+
+    def writes(self) -> list[PlanItem]:
+        return [item for item in self.items if item.action.writes]
+
+    def drift(self) -> list[PlanItem]:
+        return [item for item in self.items if item.drift]
+
+    def to_json(self) -> dict[str, Any]:
+        body = {
+            "account": self.account,
+            "base_id": self.base_id,
+            "items": [item.to_json() for item in self.items if item.action is not Action.UNCHANGED],
+            "unchanged": sum(1 for item in self.items if item.action is Action.UNCHANGED),
+            "anomalies": [
+                {
+                    "code": a.code.value,
+                    "kind": a.kind,
+                    "key": a.key,
+                    "label": a.label,
+                    "message": a.message,
+                    "blocks": a.blocks,
+                }
+                for a in self.anomalies
+            ],
+            "warnings": list(self.warnings),
+            "counts": self.count(),
+        }
+        body["plan_hash"] = digest({k: v for k, v in body.items() if k != "counts"})
+        return body
+
+    @property
+    def plan_hash(self) -> str:
+        return str(self.to_json()["plan_hash"])

@@ -1,0 +1,1 @@
+"""Test helpers shipped with the package: builders and fakes (like structlog.testing)."""
