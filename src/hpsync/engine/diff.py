@@ -87,9 +87,13 @@ def _diff_kind(
                 )
             )
             continue
-        if record.archived and kind is not Kind.SESSION:
+        previous = by_api.get(record.api_id)
+        if previous is not None and (previous.archived or record.archived):
+            # An archived twin is history, not a duplicate: the live one wins.
+            if previous.archived:
+                by_api[record.api_id] = record
             continue
-        if record.api_id in by_api:
+        if previous is not None:
             items.append(
                 PlanItem(
                     kind,
@@ -173,8 +177,8 @@ def _diff_one(
             action=Action.UPDATE,
             remote_id=found.remote_id,
             changes=changes,
-            drift="edited",
-            reason="archived in Edusign but still in the planning: restored",
+            drift="edited" if last is not None else "",
+            reason="archived on Edusign but in the planning: restored",
         )
     if not changes:
         if last is not None and last.remote_id == found.remote_id and last.content_hash == digest:
@@ -218,6 +222,8 @@ def _removal(
     now: datetime,
 ) -> PlanItem:
     found = _find(sid, last, have, by_api)
+    if found is not None and found.archived:
+        return PlanItem(kind, Action.UNCHANGED, sid, found.remote_id, reason="already archived")
     if found is None:
         if last is not None and not read:
             return PlanItem(

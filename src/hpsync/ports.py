@@ -1,0 +1,73 @@
+"""The ports the core depends on; adapters (real or fake) implement them.
+
+Kept small on purpose: a port speaks the engine's language (source identities, plan
+items, domain records), never a wire format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from hpsync.engine.plan import PlanItem
+from hpsync.engine.remote import RemoteState
+from hpsync.model import BaseInfo, HpAbsence, HpDelay, Kind, Snapshot
+
+
+class PlanningSource(Protocol):
+    """A Hyperplanning base, read whole."""
+
+    def base_info(self) -> BaseInfo: ...
+
+    def read_snapshot(self) -> Snapshot: ...
+
+
+class AttendanceSink(Protocol):
+    """Where attendance is written back: Hyperplanning absences and delays."""
+
+    def absences_between(
+        self, learner_key: int, start: datetime, end: datetime
+    ) -> list[HpAbsence]: ...
+
+    def add_absence(
+        self, learner_key: int, start: datetime, end: datetime, *, justified: bool, reason: str = ""
+    ) -> None: ...
+
+    def remove_absence(self, learner_key: int, start: datetime, end: datetime) -> None: ...
+
+    def delays_between(self, learner_key: int, start: datetime, end: datetime) -> list[HpDelay]: ...
+
+    def add_delay(
+        self, learner_key: int, at: datetime, minutes: int, *, justified: bool, reason: str = ""
+    ) -> None: ...
+
+    def remove_delay(self, learner_key: int, at: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """What happened to one plan item on the target."""
+
+    item_key: str
+    ok: bool
+    remote_id: str = ""
+    message: str = ""
+    retriable: bool = False
+
+
+class TargetAccount(Protocol):
+    """One Edusign account, in the engine's terms."""
+
+    name: str
+
+    def read(self, *, since: datetime, until: datetime) -> RemoteState:
+        """Everything the account holds (sessions between since and until)."""
+        ...
+
+    def write(
+        self, kind: Kind, items: Sequence[PlanItem], ids: Mapping[str, str]
+    ) -> list[WriteOutcome]:
+        """Apply one batch of writes of one kind; ``ids`` maps source identities to remote ids."""
+        ...

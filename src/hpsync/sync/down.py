@@ -1,0 +1,87 @@
+"""Down flow use cases: plan and sync one account from a snapshot.
+
+Pure orchestration: read the target, diff against the desired state and what we last
+pushed, check the guards, execute. Every I/O goes through a port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from hpsync.engine.apply import ApplyResult, Journal, apply_plan
+from hpsync.engine.desired import DesiredState, build_desired
+from hpsync.engine.diff import Pushed, build_plan
+from hpsync.engine.guards import GuardPolicy, GuardVerdict, enforce, evaluate
+from hpsync.engine.plan import Plan
+from hpsync.model import Kind, Snapshot
+from hpsync.ports import TargetAccount
+from hpsync.rules.policy import AccountRules
+
+
+class PushState(Journal, Protocol):
+    """A journal that can also say what was pushed so far."""
+
+    def pushed(self) -> dict[tuple[Kind, str], Pushed]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRun:
+    """A plan with the inputs it was computed from."""
+
+    desired: DesiredState
+    plan: Plan
+    verdict: GuardVerdict
+
+
+def read_window(snapshot: Snapshot) -> tuple[datetime, datetime]:
+    """Sessions to read on the target: the whole span of the base's sessions (plus a margin)."""
+    starts = [s.start for s in snapshot.sessions.values()]
+    if not starts:
+        zone = ZoneInfo(snapshot.base.timezone)
+        first = datetime.combine(snapshot.base.first_day, datetime.min.time(), tzinfo=zone)
+        return first, first + timedelta(days=366)
+    return min(starts) - timedelta(days=1), max(
+        s.end for s in snapshot.sessions.values()
+    ) + timedelta(days=1)
+
+
+def plan_account(
+    snapshot: Snapshot,
+    rules: AccountRules,
+    target: TargetAccount,
+    state: PushState,
+    *,
+    now: datetime,
+    guards: GuardPolicy,
+) -> PlannedRun:
+    """Compute the plan of one account, changing nothing."""
+    desired = build_desired(snapshot, rules)
+    since, until = read_window(snapshot)
+    remote = target.read(since=since, until=until)
+    plan = build_plan(desired, remote, state.pushed(), now=now)
+    verdict = evaluate(
+        plan, guards, source_learners=len(snapshot.learners), source_sessions=len(snapshot.sessions)
+    )
+    return PlannedRun(desired, plan, verdict)
+
+
+def sync_account(
+    planned: PlannedRun,
+    target: TargetAccount,
+    state: PushState,
+    *,
+    force: bool = False,
+    batch_size: int = 500,
+    fence: Callable[[], None] = lambda: None,
+    progress: Callable[[int], None] = lambda n: None,
+) -> ApplyResult:
+    """Apply a computed plan, unless a guard refuses it."""
+    enforce(planned.verdict, account=planned.plan.account, force=force)
+    ids = {sid: pushed.remote_id for (_kind, sid), pushed in state.pushed().items()}
+    return apply_plan(
+        planned.plan, target, state, ids, batch_size=batch_size, fence=fence, progress=progress
+    )

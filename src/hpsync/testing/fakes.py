@@ -1,0 +1,140 @@
+"""Dict-backed fakes of the ports, with fault knobs, for engine tests.
+
+The fake target keeps records in the engine's own terms (fields keyed by source
+identity), so engine tests exercise the diff and the executor without any wire format.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from hpsync.engine.diff import Pushed
+from hpsync.engine.plan import Action, PlanItem
+from hpsync.engine.remote import RemoteRecord, RemoteState
+from hpsync.hashing import canonical
+from hpsync.model import Kind
+from hpsync.ports import WriteOutcome
+
+
+class SimulatedCrash(Exception):
+    """The process 'dies' between a remote write and the local commit."""
+
+
+@dataclass
+class FakeTarget:
+    """An in-memory Edusign account."""
+
+    name: str = "fake"
+    records: dict[Kind, dict[str, RemoteRecord]] = field(default_factory=dict)
+    fail_sids: set[str] = field(default_factory=set)
+    crash_after: int | None = None
+    writes: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def read(self, *, since: datetime, until: datetime) -> RemoteState:
+        state = RemoteState()
+        for kind in (Kind.TUTOR, Kind.GROUP, Kind.LEARNER, Kind.TRAINER, Kind.SESSION):
+            state.records[kind] = dict(self.records.get(kind, {}))
+            state.complete.add(kind)
+        return state
+
+    def write(
+        self, kind: Kind, items: Sequence[PlanItem], ids: Mapping[str, str]
+    ) -> list[WriteOutcome]:
+        outcomes: list[WriteOutcome] = []
+        bucket = self.records.setdefault(kind, {})
+        for item in items:
+            if item.sid in self.fail_sids:
+                outcomes.append(
+                    WriteOutcome(item.key, False, item.remote_id, "injected failure", True)
+                )
+                continue
+            if item.action is Action.CREATE:
+                assert item.record is not None
+                rid = f"r{next(self._ids)}"
+                bucket[rid] = RemoteRecord(
+                    kind,
+                    rid,
+                    item.sid,
+                    canonical(item.record),
+                    end=getattr(item.record, "end", None),
+                )
+            elif item.action is Action.UPDATE:
+                assert item.record is not None
+                old = bucket[item.remote_id]
+                rid = item.remote_id
+                bucket[rid] = replace(
+                    old,
+                    fields=canonical(item.record),
+                    archived=False,
+                    end=getattr(item.record, "end", None),
+                )
+            elif item.action is Action.REMOVE:
+                rid = item.remote_id
+                if kind in (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR):
+                    bucket[rid] = replace(bucket[rid], archived=True)
+                else:
+                    del bucket[rid]
+            else:
+                rid = item.remote_id
+            self.writes += 1
+            outcomes.append(WriteOutcome(item.key, True, rid))
+            if self.crash_after is not None and self.writes >= self.crash_after:
+                self.crash_after = None
+                raise SimulatedCrash(f"crashed after {self.writes} writes")
+        return outcomes
+
+    # Hand edits, as an administrator would make them in the Edusign UI.
+    def edit_by_hand(self, kind: Kind, sid: str, **fields: object) -> None:
+        for rid, record in self.records.get(kind, {}).items():
+            if record.api_id == sid:
+                self.records[kind][rid] = replace(record, fields={**record.fields, **fields})
+                return
+        raise KeyError(sid)
+
+    def delete_by_hand(self, kind: Kind, sid: str) -> None:
+        bucket = self.records.get(kind, {})
+        for rid, record in list(bucket.items()):
+            if record.api_id == sid:
+                del bucket[rid]
+                return
+        raise KeyError(sid)
+
+    def create_by_hand(self, kind: Kind, **fields: object) -> str:
+        rid = f"h{next(self._ids)}"
+        self.records.setdefault(kind, {})[rid] = RemoteRecord(kind, rid, "", dict(fields))
+        return rid
+
+    def mark(self, kind: Kind, sid: str, *, locked: bool = False, signed: bool = False) -> None:
+        for rid, record in self.records.get(kind, {}).items():
+            if record.api_id == sid:
+                self.records[kind][rid] = replace(record, locked=locked, signed=signed)
+                return
+        raise KeyError(sid)
+
+    def live(self, kind: Kind) -> list[RemoteRecord]:
+        return [r for r in self.records.get(kind, {}).values() if not r.archived]
+
+
+@dataclass
+class MemoryJournal:
+    """The state store's push bookkeeping, in memory: what we last wrote, per record."""
+
+    pushed_rows: dict[tuple[Kind, str], Pushed] = field(default_factory=dict)
+    commits: int = 0
+
+    def commit(self, kind: Kind, results: Sequence[tuple[PlanItem, WriteOutcome]]) -> None:
+        self.commits += 1
+        for item, outcome in results:
+            if not outcome.ok:
+                continue
+            if item.action in (Action.CREATE, Action.UPDATE, Action.ADOPT):
+                self.pushed_rows[(kind, item.sid)] = Pushed(outcome.remote_id, item.content_hash)
+            elif item.action in (Action.REMOVE, Action.FORGET):
+                self.pushed_rows.pop((kind, item.sid), None)
+
+    def pushed(self) -> dict[tuple[Kind, str], Pushed]:
+        return dict(self.pushed_rows)
