@@ -1,0 +1,247 @@
+"""The request engine under :class:`EdusignClient`: auth, budget, retries, envelope.
+
+Every request goes through ``_call``: wait for the rate budget, send, classify the
+response (``responses.py``), and retry what is safe to retry. A POST create is never
+replayed blindly: before a retry the caller's ``landed`` check (a ``get-id`` lookup by
+external id) tells whether the first try created the record after all.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from hpsync.edusign import responses
+from hpsync.edusign.models import ClientStats
+from hpsync.edusign.ratelimit import RateLimiter, classify, limiter_for_key
+from hpsync.edusign.retry import RetryPolicy, is_idempotent
+from hpsync.errors import HpsyncError, RecordError, RetriableRemoteError, TargetError
+from hpsync.secrets import Secret, redact
+
+log = logging.getLogger("hpsync.edusign")
+
+ApiVersion = Literal["v1", "v3"]
+_PROD_V1_HOSTS = frozenset({"ext.edusign.fr", "ext.edusign.com"})
+PROD_V3_URL = "https://api.edusign.com"
+_MAX_RETRY_AFTER = 120.0
+
+
+def default_v3_url(base_url: str) -> str:
+    """Production v1 hosts → api.edusign.com (§1); anything else (an emulator) → itself."""
+    host = urlsplit(base_url).hostname or ""
+    return PROD_V3_URL if host in _PROD_V1_HOSTS else base_url
+
+
+def _retry_after(response: httpx.Response) -> float:
+    raw = response.headers.get("Retry-After", "1")
+    try:
+        return min(max(float(raw), 0.0), _MAX_RETRY_AFTER)
+    except ValueError:
+        return 1.0
+
+
+class ClientCore:
+    """Transport, budget and retries shared by every resource method."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: Secret,
+        *,
+        v3_base_url: str | None = None,
+        api: ApiVersion = "v3",
+        rate_scale: float = 1.0,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        retry: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        if api not in ("v1", "v3"):
+            raise ValueError(f"api must be 'v1' or 'v3', not {api!r}")
+        self.base_url = base_url.rstrip("/")
+        self.v3_base_url = (v3_base_url or default_v3_url(base_url)).rstrip("/")
+        self.api: ApiVersion = api
+        self._key = api_key
+        self._retry = retry or RetryPolicy(sleep=sleep)
+        self._limiter = limiter or limiter_for_key(
+            api_key, scale=rate_scale, clock=clock, sleep=sleep
+        )
+        self._limiter_waits0 = self._limiter.waits
+        self._limiter_seconds0 = self._limiter.waited_seconds
+        self._http = httpx.Client(
+            timeout=timeout,
+            transport=transport,
+            headers={
+                "Authorization": f"Bearer {api_key.reveal()}",
+                "Accept": "application/json",
+                "User-Agent": "hpsync",
+            },
+        )
+        self._stats_lock = threading.Lock()
+        self._by_method: Counter[str] = Counter()
+        self._by_class: Counter[str] = Counter()
+        self._retries = 0
+
+    def __repr__(self) -> str:
+        return f"EdusignClient(base_url={self.base_url!r}, api={self.api!r})"
+
+    # ------------------------------------------------------------ public plumbing
+
+    def stats(self) -> ClientStats:
+        """Requests sent by method and route class, retries and throttle waits."""
+        with self._stats_lock:
+            return ClientStats(
+                requests=sum(self._by_method.values()),
+                by_method=dict(self._by_method),
+                by_route_class=dict(self._by_class),
+                retries=self._retries,
+                throttle_waits=self._limiter.waits - self._limiter_waits0,
+                throttle_seconds=self._limiter.waited_seconds - self._limiter_seconds0,
+            )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> ClientCore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ the engine
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        v3: bool = False,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        record: str = "",
+        landed: Callable[[], Any] | None = None,
+    ) -> tuple[httpx.Response | None, Any]:
+        """Send with budget and retries; returns (response, None) or (None, landed result)."""
+        url = (self.v3_base_url if v3 else self.base_url) + path
+        route_class = classify(method, path)
+        idempotent = is_idempotent(method, path)
+        where = f"{method} {path}"
+        retry_number = 0
+        while True:
+            self._limiter.acquire(route_class)
+            with self._stats_lock:
+                self._by_method[method] += 1
+                self._by_class[route_class.value] += 1
+            sent = True
+            try:
+                response = self._http.request(method, url, json=json, params=params)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                sent = False
+                failure: HpsyncError = self._transport_failure(where, exc, record)
+            except httpx.TransportError as exc:
+                failure = self._transport_failure(where, exc, record)
+            else:
+                if response.status_code == 429:
+                    wait = _retry_after(response)
+                    log.info("edusign throttled: %s, waiting %.1fs", where, wait)
+                    self._limiter.pause(wait)
+                    retry_number += 1
+                    if retry_number >= self._retry.attempts * 2:
+                        raise RetriableRemoteError(
+                            f"{where}: still rate-limited (HTTP 429) after {retry_number} waits",
+                            hint="another client may share this key; lower rate_scale",
+                            record=record,
+                        )
+                    continue
+                if response.status_code < 500:
+                    return response, None
+                failure = responses.http_failure(response, where=where, record=record)
+            if retry_number + 1 >= self._retry.attempts:
+                raise failure
+            if sent and not idempotent and landed is None:
+                # Never replay a create blindly: it may have landed.
+                raise failure
+            delay = self._retry.wait(retry_number)
+            retry_number += 1
+            with self._stats_lock:
+                self._retries += 1
+            log.warning(
+                "edusign retry %d of %s after %.2fs: %s", retry_number, where, delay, failure
+            )
+            if sent and not idempotent and landed is not None:
+                found = landed()
+                if found is not None:
+                    log.info("edusign %s had landed before the failure; not resent", where)
+                    return None, found
+
+    @staticmethod
+    def _transport_failure(where: str, exc: Exception, record: str) -> RetriableRemoteError:
+        return RetriableRemoteError(
+            redact(f"{where}: {type(exc).__name__} ({exc})"),
+            hint=responses.RETRIABLE_HINT,
+            record=record,
+        )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        record: str = "",
+        landed: Callable[[], Any] | None = None,
+    ) -> Any:
+        """A v1 call: returns the unwrapped ``result`` or raises a typed error."""
+        response, found = self._send(
+            method, path, json=json, params=params, record=record, landed=landed
+        )
+        if response is None:
+            return found
+        where = f"{method} {path}"
+        if response.status_code != 200:
+            raise responses.http_failure(response, where=where, record=record)
+        payload = responses.parse_json(response, where)
+        return responses.unwrap_v1(payload, where=where, record=record)
+
+    def _lookup(self, path: str, *, record: str = "") -> Any:
+        """A v1 lookup where ``status: error`` means "no such record" → None."""
+        try:
+            return self._call("GET", path, record=record or "lookup")
+        except RecordError:
+            return None
+
+    def _call_v3(self, method: str, path: str, *, json: Any, record: str = "") -> tuple[int, Any]:
+        """A v3 call: (HTTP status, JSON body) for 200/207, typed error otherwise."""
+        response, _ = self._send(method, path, v3=True, json=json, record=record)
+        assert response is not None  # v3 calls are idempotent: no landed shortcut
+        where = f"{method} {path}"
+        if response.status_code not in (200, 201, 207):
+            raise responses.http_failure(response, where=where, record=record)
+        payload = responses.parse_json(response, where)
+        if isinstance(payload, dict) and payload.get("status") == "error":
+            raise responses.business_error(
+                responses.message_text(payload.get("message")), record=record
+            )
+        return response.status_code, payload
+
+
+def id_of(result: Any, *, where: str) -> str:
+    """The Edusign id in a create result: ``{ID}``, ``{id}`` or a bare string (§12)."""
+    if isinstance(result, str) and result:
+        return result
+    if isinstance(result, dict):
+        value = result.get("ID") or result.get("id")
+        if value:
+            return str(value)
+    raise TargetError(f"{where}: no id in the create result", hint="report this Edusign answer")

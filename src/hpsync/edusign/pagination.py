@@ -1,0 +1,34 @@
+"""Page-number pagination: Edusign pages start at 0 and carry no "next" marker.
+
+The loop stops on a short or empty page (reference §4, [I]). Two guards keep a
+misbehaving server from looping forever: a page identical to the previous one (the
+server ignored ``page``) ends the loop, and so does ``max_pages``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def paginate(
+    fetch: Callable[[int], Sequence[T]],
+    *,
+    page_size: int | None = None,
+    max_pages: int = 10_000,
+) -> Iterator[T]:
+    """Yield items of pages 0, 1, 2… until a page is empty or shorter than ``page_size``.
+
+    With ``page_size`` unknown (None) only an empty page ends the loop.
+    """
+    previous: Sequence[T] | None = None
+    for page in range(max_pages):
+        items = fetch(page)
+        if not items or (previous is not None and list(items) == list(previous)):
+            return
+        yield from items
+        if page_size is not None and len(items) < page_size:
+            return
+        previous = items
