@@ -128,6 +128,14 @@ class FakeEdusign:
         if method == "GET" and rest[:1] == ["by-email"]:
             hit = [r for r in table.values() if r.get("EMAIL", "").lower() == rest[1].lower()]
             return ok(hit[0]) if hit else error(f"{kind} not found")
+        if method in ("PUT", "DELETE") and rest[:1] == ["attendance"]:
+            roster = table[rest[1]].setdefault("STUDENTS", [])
+            entry = {"studentId": body["studentId"]}
+            if method == "PUT" and entry not in roster:
+                roster.append(entry)
+            elif method == "DELETE" and entry in roster:
+                roster.remove(entry)
+            return ok(True)
         if method == "GET" and rest[:1] == ["lock"]:
             table[rest[1]]["LOCKED"] = True
             return ok(True)

@@ -1,0 +1,114 @@
+"""Pagination, course-window splitting and the client-side rate budget."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from edusign_client.conftest import FakeClock, MakeClient
+from edusign_client.fakes import FakeEdusign
+from hpsync.edusign.courses import windows
+from hpsync.edusign.pagination import paginate
+from hpsync.edusign.ratelimit import Budget, RateLimiter, RouteClass, TokenBucket, classify
+
+
+def test_paginate_stops_on_a_short_page() -> None:
+    """Pages are read from 0 until one is shorter than the page size."""
+    asked: list[int] = []
+    data = list(range(95))
+
+    def fetch(page: int) -> list[int]:
+        asked.append(page)
+        return data[page * 40 : (page + 1) * 40]
+
+    assert list(paginate(fetch, page_size=40)) == data
+    assert asked == [0, 1, 2]
+
+
+def test_paginate_without_size_stops_on_empty_or_repeated_page() -> None:
+    """With no known size, an empty page ends the loop, and so does a server ignoring page."""
+    assert list(paginate(lambda p: [p] if p < 3 else [])) == [0, 1, 2]
+    assert list(paginate(lambda p: ["same", "all"])) == ["same", "all"]
+
+
+def _course(fake: FakeEdusign, n: int, day: date) -> None:
+    fake.courses[f"c{n}"] = {"ID": f"c{n}", "NAME": f"C{n}", "START": f"{day}T08:00:00.000Z"}
+
+
+def test_list_courses_pages_through_40_per_page(fake: FakeEdusign, make_client: MakeClient) -> None:
+    """95 courses in one window come back whole in three page requests."""
+    for n in range(95):
+        _course(fake, n, date(2025, 1, 6))
+    courses = make_client().list_courses(date(2025, 1, 1), date(2025, 1, 31))
+    assert len(courses) == 95
+    assert fake.count("GET", "/v1/course") == 3
+
+
+def test_long_windows_are_split_under_90_days_without_duplicates(
+    fake: FakeEdusign, make_client: MakeClient
+) -> None:
+    """A 200-day query becomes several ≤90-day queries and each course appears once."""
+    start = date(2025, 1, 1)
+    for n in range(200):
+        _course(fake, n, start + timedelta(days=n))
+    courses = make_client().list_courses(start, start + timedelta(days=199))
+    assert sorted(c.id for c in courses) == sorted(fake.courses)
+    assert fake.count("GET", "/v1/course") >= 3
+
+
+def test_windows_cover_the_range_within_the_limit() -> None:
+    """Chunks are ≤ 90 days, contiguous (sharing a day) and cover [start, end]."""
+    chunks = windows(date(2025, 1, 1), date(2025, 12, 31))
+    assert chunks[0][0] == date(2025, 1, 1) and chunks[-1][1] == date(2025, 12, 31)
+    assert all((hi - lo).days <= 90 for lo, hi in chunks)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(chunks))
+
+
+def test_route_classification_table() -> None:
+    """The course list and v3 batch routes are heavy; everything else is normal."""
+    assert classify("GET", "/v1/course") is RouteClass.HEAVY
+    assert classify("POST", "/v3/courses/batch-upsert") is RouteClass.HEAVY
+    assert classify("PUT", "/v3/courses/abc/students") is RouteClass.HEAVY
+    assert classify("GET", "/v1/course/abc") is RouteClass.NORMAL
+    assert classify("POST", "/v1/course") is RouteClass.NORMAL
+
+
+def test_burst_above_budget_waits_and_no_window_exceeds_it() -> None:
+    """300 requests against a 60/min budget wait, and no 60 s window holds more than 60."""
+    clock = FakeClock()
+    limiter = RateLimiter(
+        budgets={RouteClass.NORMAL: Budget(60), RouteClass.HEAVY: Budget(6)},
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    sent: list[float] = []
+    for _ in range(300):
+        limiter.acquire(RouteClass.NORMAL)
+        sent.append(clock.now)
+    assert limiter.waits > 0
+    assert max(sum(1 for t in sent if s <= t < s + 60) for s in sent) <= 60
+
+
+def test_bucket_refills_over_time() -> None:
+    """After a quiet minute the burst capacity is available again without waiting."""
+    clock = FakeClock()
+    bucket = TokenBucket(Budget(480), clock=clock)
+    for _ in range(int(bucket.capacity)):
+        assert bucket.reserve() == 0.0
+    assert bucket.reserve() > 0
+    clock.now += 60
+    assert bucket.reserve() == 0.0
+
+
+def test_client_counts_requests_by_route_class(
+    fake: FakeEdusign, make_client: MakeClient, clock: FakeClock
+) -> None:
+    """Heavy course-list calls are budgeted apart: a scaled heavy budget makes them wait."""
+    client = make_client(rate_scale=0.25)  # heavy: 6/min → burst of 1
+    for _ in range(4):
+        client.list_courses(date(2025, 1, 1), date(2025, 1, 2))
+    client.school()
+    stats = client.stats()
+    assert stats.by_route_class == {"heavy": 4, "normal": 1}
+    assert stats.by_method == {"GET": 5}
+    assert stats.throttle_waits >= 3 and stats.throttle_seconds > 0
