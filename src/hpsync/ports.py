@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from hpsync.attendance.statuses import SheetMark
 from hpsync.engine.plan import PlanItem
 from hpsync.engine.remote import RemoteState
 from hpsync.model import BaseInfo, HpAbsence, HpDelay, Kind, Snapshot
@@ -71,3 +72,19 @@ class TargetAccount(Protocol):
     ) -> list[WriteOutcome]:
         """Apply one batch of writes of one kind; ``ids`` maps source identities to remote ids."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One Edusign attendance sheet we pushed, with its learners' marks."""
+
+    session_sid: str  # the course's external id ("" when created by hand)
+    remote_id: str
+    locked: bool
+    marks: tuple[SheetMark, ...]
+
+
+class AttendanceSource(Protocol):
+    """Where attendance is read: the sheets of one Edusign account."""
+
+    def read_sheets(self, *, since: datetime, until: datetime) -> list[Sheet]: ...

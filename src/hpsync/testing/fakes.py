@@ -11,11 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from hpsync.attendance.ledger import LedgerEntry
+from hpsync.attendance.statuses import MarkKind
 from hpsync.engine.diff import Pushed
 from hpsync.engine.plan import Action, PlanItem
 from hpsync.engine.remote import RemoteRecord, RemoteState
+from hpsync.errors import SourceError
 from hpsync.hashing import canonical
-from hpsync.model import Kind
+from hpsync.model import HpAbsence, HpDelay, Kind
 from hpsync.ports import WriteOutcome
 
 
@@ -138,3 +141,88 @@ class MemoryJournal:
 
     def pushed(self) -> dict[tuple[Kind, str], Pushed]:
         return dict(self.pushed_rows)
+
+
+@dataclass
+class FakeHyperplanningAbsences:
+    """Hyperplanning's absences and delays in memory, with the emulator's policy:
+    an identical absence is not added twice; removal deletes what lies inside the interval."""
+
+    absences: list[HpAbsence] = field(default_factory=list)
+    delays: list[HpDelay] = field(default_factory=list)
+    fail_learners: set[int] = field(default_factory=set)
+    crash_after: int | None = None
+    writes: int = 0
+    _keys: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def _wrote(self) -> None:
+        self.writes += 1
+        if self.crash_after is not None and self.writes >= self.crash_after:
+            self.crash_after = None
+            raise SimulatedCrash(f"crashed after {self.writes} Hyperplanning writes")
+
+    def _check(self, learner_key: int) -> None:
+        if learner_key in self.fail_learners:
+            raise SourceError(
+                f"l'étudiant {learner_key} n'existe pas", record=f"learner {learner_key}"
+            )
+
+    def absences_between(self, learner_key: int, start: datetime, end: datetime) -> list[HpAbsence]:
+        self._check(learner_key)
+        return [
+            a
+            for a in self.absences
+            if a.learner_key == learner_key and a.start < end and a.end > start
+        ]
+
+    def add_absence(
+        self, learner_key: int, start: datetime, end: datetime, *, justified: bool, reason: str = ""
+    ) -> None:
+        self._check(learner_key)
+        if any(
+            a.learner_key == learner_key
+            and a.start == start
+            and a.end == end
+            and a.justified == justified
+            for a in self.absences
+        ):
+            return
+        self.absences.append(
+            HpAbsence(next(self._keys), learner_key, start, end, justified, reason)
+        )
+        self._wrote()
+
+    def remove_absence(self, learner_key: int, start: datetime, end: datetime) -> None:
+        self._check(learner_key)
+        self.absences = [
+            a
+            for a in self.absences
+            if not (a.learner_key == learner_key and a.start >= start and a.end <= end)
+        ]
+        self._wrote()
+
+    def delays_between(self, learner_key: int, start: datetime, end: datetime) -> list[HpDelay]:
+        self._check(learner_key)
+        return [d for d in self.delays if d.learner_key == learner_key and start <= d.at < end]
+
+    def add_delay(
+        self, learner_key: int, at: datetime, minutes: int, *, justified: bool, reason: str = ""
+    ) -> None:
+        self._check(learner_key)
+        self.delays.append(HpDelay(next(self._keys), learner_key, at, minutes, justified, reason))
+        self._wrote()
+
+    def remove_delay(self, learner_key: int, at: datetime) -> None:
+        self._check(learner_key)
+        self.delays = [d for d in self.delays if not (d.learner_key == learner_key and d.at == at)]
+        self._wrote()
+
+
+@dataclass
+class MemoryLedger:
+    """The attendance ledger in memory."""
+
+    entries: dict[tuple[str, str, MarkKind], LedgerEntry] = field(default_factory=dict)
+
+    def put(self, entry: LedgerEntry) -> None:
+        self.entries[entry.key] = entry

@@ -1,0 +1,1 @@
+"""The up flow: Edusign attendance → Hyperplanning absences and delays, exactly once."""

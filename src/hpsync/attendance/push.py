@@ -1,0 +1,174 @@
+"""Write-back executor: check-then-write into Hyperplanning, then record in the ledger.
+
+Before each write the learner's absences (or delays) on the interval are read; a record
+already there is adopted instead of written again. So a crash between the Hyperplanning
+write and the ledger commit never produces a second absence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from hpsync.attendance.ledger import Change, LedgerEntry, Op, Status
+from hpsync.attendance.statuses import Intent, MarkKind
+from hpsync.errors import FatalRemoteError, HpsyncError, SourceError
+from hpsync.model import parse_source_id
+from hpsync.ports import AttendanceSink
+
+
+class LedgerStore(Protocol):
+    """Where ledger entries are committed (one commit per entry)."""
+
+    def put(self, entry: LedgerEntry) -> None: ...
+
+
+@dataclass(slots=True)
+class PushReport:
+    """What the write-back did."""
+
+    written: Counter[str] = field(default_factory=Counter)  # "absence.write", ...
+    already: int = 0  # found in Hyperplanning already: adopted, no write
+    failures: list[tuple[Change, str]] = field(default_factory=list)
+
+
+def learner_key(sid: str) -> int:
+    """The Hyperplanning key in a learner's source identity."""
+    return int(parse_source_id(sid)[2])
+
+
+def push_changes(
+    changes: Sequence[Change],
+    sink: AttendanceSink,
+    ledger: LedgerStore,
+    *,
+    progress: Callable[[int], None] = lambda n: None,
+) -> PushReport:
+    """Apply each change; a failed record is reported and retried next run, never blocking."""
+    report = PushReport()
+    for change in changes:
+        try:
+            wrote = _apply(change, sink)
+        except FatalRemoteError as exc:
+            if not isinstance(exc, SourceError) or "401" in str(exc):
+                raise
+            _fail(change, ledger, report, str(exc))
+        except HpsyncError as exc:
+            _fail(change, ledger, report, str(exc))
+        else:
+            if wrote:
+                report.written[f"{change.key[2].value}.{change.op.value}"] += 1
+            else:
+                report.already += 1
+            ledger.put(_entry(change))
+        progress(1)
+    return report
+
+
+def _entry(change: Change) -> LedgerEntry:
+    session_sid, learner_sid, kind = change.key
+    if change.intent is None:
+        assert change.previous is not None
+        return replace(change.previous, status=Status.REMOVED, detail="", attempts=0)
+    intent = change.intent
+    return LedgerEntry(
+        session_sid,
+        learner_sid,
+        kind,
+        Status.WRITTEN,
+        intent.fingerprint,
+        intent.start,
+        intent.end,
+        intent.justified,
+        intent.reason,
+        detail=f"{intent.minutes} min" if kind is MarkKind.DELAY else "",
+    )
+
+
+def _fail(change: Change, ledger: LedgerStore, report: PushReport, message: str) -> None:
+    report.failures.append((change, message))
+    previous = change.previous
+    intent = change.intent
+    if intent is not None:
+        attempts = (previous.attempts if previous and previous.status is Status.FAILED else 0) + 1
+        ledger.put(
+            LedgerEntry(
+                intent.session_sid,
+                intent.learner_sid,
+                intent.kind,
+                Status.FAILED,
+                "",
+                intent.start,
+                intent.end,
+                intent.justified,
+                intent.reason,
+                message,
+                attempts,
+            )
+        )
+    elif previous is not None:
+        ledger.put(
+            replace(previous, detail=f"removal failed: {message}", attempts=previous.attempts + 1)
+        )
+
+
+def _apply(change: Change, sink: AttendanceSink) -> bool:
+    """Perform one change; False when Hyperplanning already held the wanted state."""
+    kind = change.key[2]
+    lk = learner_key(change.key[1])
+    previous = change.previous
+    if change.op is Op.REMOVE or (
+        change.op is Op.REWRITE
+        and previous is not None
+        and change.intent is not None
+        and (previous.start, previous.end) != (change.intent.start, change.intent.end)
+    ):
+        assert previous is not None
+        _remove(kind, lk, previous.start, previous.end, sink)
+        if change.op is Op.REMOVE:
+            return True
+    assert change.intent is not None
+    if kind is MarkKind.DELAY:
+        return _write_delay(lk, change.intent, sink)
+    return _write_absence(lk, change.intent, sink)
+
+
+def _remove(kind: MarkKind, lk: int, start: datetime, end: datetime, sink: AttendanceSink) -> None:
+    if kind is MarkKind.DELAY:
+        sink.remove_delay(lk, start)
+    else:
+        sink.remove_absence(lk, start, end)
+
+
+def _write_absence(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
+    existing = [
+        a
+        for a in sink.absences_between(lk, intent.start, intent.end)
+        if a.start == intent.start and a.end == intent.end
+    ]
+    if existing and all(a.justified == intent.justified for a in existing):
+        return False
+    if existing:
+        sink.remove_absence(lk, intent.start, intent.end)
+    sink.add_absence(lk, intent.start, intent.end, justified=intent.justified, reason=intent.reason)
+    return True
+
+
+def _write_delay(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
+    window_end = intent.end + timedelta(minutes=1)
+    existing = [
+        d for d in sink.delays_between(lk, intent.start, window_end) if d.at == intent.start
+    ]
+    if existing and all(
+        d.minutes == intent.minutes and d.justified == intent.justified for d in existing
+    ):
+        return False
+    if existing:
+        sink.remove_delay(lk, intent.start)
+    sink.add_delay(
+        lk, intent.start, intent.minutes, justified=intent.justified, reason=intent.reason
+    )
+    return True

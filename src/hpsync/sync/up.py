@@ -1,0 +1,97 @@
+"""Up flow use case: read final sheets, diff against the ledger, write back once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hpsync.attendance.ledger import Change, Key, LedgerEntry, changes
+from hpsync.attendance.push import LedgerStore, PushReport, learner_key, push_changes
+from hpsync.attendance.statuses import FinalPolicy, Intent, SheetState, intents_for
+from hpsync.model import Kind, Snapshot, parse_source_id
+from hpsync.ports import AttendanceSink, Sheet
+
+
+@dataclass(slots=True)
+class UpPlan:
+    """The write-back of one account, with what was set aside and why."""
+
+    changes: list[Change]
+    sheets_final: int = 0
+    sheets_open: int = 0
+    marks_read: int = 0
+    notes: list[str] = field(default_factory=list)  # per-record problems, retried next run
+    hand_added: list[str] = field(default_factory=list)
+
+
+def plan_attendance(
+    snapshot: Snapshot,
+    sheets: Sequence[Sheet],
+    ledger: Mapping[Key, LedgerEntry],
+    policy: FinalPolicy,
+    *,
+    now: datetime,
+) -> UpPlan:
+    """Compute what must be written back for the final sheets."""
+    base_prefix = f"hp:{snapshot.base.base_id}:"
+    intents: list[Intent] = []
+    decided: list[tuple[str, str]] = []
+    plan = UpPlan(changes=[])
+    for sheet in sheets:
+        if not sheet.session_sid.startswith(base_prefix):
+            continue  # another base (previous year) or a sheet made by hand
+        session = snapshot.sessions.get(parse_source_id(sheet.session_sid)[2])
+        if session is None:
+            plan.notes.append(
+                f"session {sheet.session_sid} (Edusign {sheet.remote_id}) no longer exists in "
+                "Hyperplanning: its attendance is kept on Edusign and not written back"
+            )
+            continue
+        state = SheetState(sheet.session_sid, sheet.locked, session.start, session.end)
+        if not policy.is_final(state, now):
+            plan.sheets_open += 1
+            continue
+        plan.sheets_final += 1
+        for mark in sheet.marks:
+            plan.marks_read += 1
+            if not mark.learner_sid.startswith(base_prefix):
+                plan.hand_added.append(
+                    f"a learner unknown to hpsync is on sheet {sheet.remote_id} "
+                    f"({sheet.session_sid}): added by hand in Edusign, not written back"
+                )
+                continue
+            if learner_key(mark.learner_sid) not in snapshot.learners:
+                plan.notes.append(
+                    f"learner {mark.learner_sid} on {sheet.session_sid} is missing in "
+                    "Hyperplanning (deleted since?): not written, retried next run"
+                )
+                continue
+            if mark.hand_added:
+                plan.hand_added.append(
+                    f"learner {mark.learner_sid} was added by hand to {sheet.session_sid}: "
+                    "written back all the same"
+                )
+            decided.append((mark.session_sid, mark.learner_sid))
+            intents.extend(intents_for(mark, state).values())
+    plan.changes = changes(intents, ledger, decided)
+    return plan
+
+
+def run_attendance(
+    plan: UpPlan,
+    sink: AttendanceSink,
+    ledger: LedgerStore,
+    *,
+    progress: Callable[[int], None] = lambda n: None,
+) -> PushReport:
+    """Write the plan's changes back into Hyperplanning."""
+    return push_changes(plan.changes, sink, ledger, progress=progress)
+
+
+def is_learner(sid: str) -> bool:
+    """True for a learner source identity."""
+    try:
+        return parse_source_id(sid)[1] is Kind.LEARNER
+    except ValueError:
+        return False
