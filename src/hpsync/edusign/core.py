@@ -226,8 +226,10 @@ class ClientCore:
         response, _ = self._send(method, path, v3=True, json=json, record=record)
         assert response is not None  # v3 calls are idempotent: no landed shortcut
         where = f"{method} {path}"
-        if response.status_code not in (200, 201, 207):
+        if response.status_code not in (200, 201, 204, 207):
             raise responses.http_failure(response, where=where, record=record)
+        if response.status_code == 204 or not response.content:
+            return response.status_code, None
         payload = responses.parse_json(response, where)
         if isinstance(payload, dict) and payload.get("status") == "error":
             raise responses.business_error(
