@@ -46,7 +46,7 @@ COURSE = {
             "absenceId": "ja1",
             "earlyDeparture": "2025-12-11T09:30:00.000Z",
         },
-    ],  # fmt: skip
+    ],
 }
 
 
