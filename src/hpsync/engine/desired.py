@@ -36,7 +36,6 @@ class DesiredLearner:
     last_name: str
     email: str
     tags: tuple[str, ...] = ()
-    group_sids: tuple[SourceId, ...] = ()
     tutor_sids: tuple[SourceId, ...] = ()
     file_number: str = ""
 
@@ -80,7 +79,8 @@ class DesiredSession:
 Desired = DesiredLearner | DesiredTrainer | DesiredTutor | DesiredGroup | DesiredSession
 
 #: Order in which kinds are written: referenced records before those that reference them.
-KIND_ORDER: tuple[Kind, ...] = (Kind.TUTOR, Kind.GROUP, Kind.LEARNER, Kind.TRAINER, Kind.SESSION)
+#: Group membership lives on the group (one call per group, not one per learner).
+KIND_ORDER: tuple[Kind, ...] = (Kind.TUTOR, Kind.LEARNER, Kind.GROUP, Kind.TRAINER, Kind.SESSION)
 
 
 @dataclass(slots=True)
@@ -397,28 +397,7 @@ def _groups(snapshot: Snapshot, state: DesiredState, synced: set[int]) -> None:
         for gk in snapshot.learners[lk].group_keys:
             if gk in snapshot.groups:
                 members.setdefault(gk, []).append(snapshot.sid(Kind.LEARNER, lk))
-    learners = state.of(Kind.LEARNER)
     for gk, sids in sorted(members.items()):
         group = snapshot.groups[gk]
         gsid = snapshot.sid(Kind.GROUP, gk)
         state.of(Kind.GROUP)[gsid] = DesiredGroup(gsid, group.name, tuple(sorted(sids)))
-    for sid, record in list(learners.items()):
-        assert isinstance(record, DesiredLearner)
-        lk = int(sid.rsplit(":", 1)[1])
-        gsids = tuple(
-            sorted(
-                snapshot.sid(Kind.GROUP, g)
-                for g in snapshot.learners[lk].group_keys
-                if g in members
-            )
-        )
-        learners[sid] = DesiredLearner(
-            record.sid,
-            record.first_name,
-            record.last_name,
-            record.email,
-            record.tags,
-            gsids,
-            record.tutor_sids,
-            record.file_number,
-        )

@@ -1,0 +1,1 @@
+"""Adapters from the service clients to the engine's ports."""

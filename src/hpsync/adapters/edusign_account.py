@@ -1,0 +1,247 @@
+"""One Edusign account as the engine sees it: TargetAccount + AttendanceSource.
+
+Translates between Edusign records (ids, UPPER_CASE wire fields) and the engine's terms
+(source identities, canonical fields). References are resolved through the ``API_ID`` of
+the referenced records, so what is compared is exactly what the desired state holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from hpsync.attendance.statuses import SheetMark
+from hpsync.edusign import EdusignClient
+from hpsync.edusign.inputs import CourseInput, GroupInput, ProfessorInput, StudentInput
+from hpsync.edusign.models import Course, Group, Professor, Student
+from hpsync.engine.desired import (
+    DesiredGroup,
+    DesiredLearner,
+    DesiredSession,
+    DesiredTrainer,
+)
+from hpsync.engine.plan import Action, PlanItem
+from hpsync.engine.remote import RemoteRecord, RemoteState
+from hpsync.errors import RecordError, RetriableRemoteError
+from hpsync.hashing import canonical_value
+from hpsync.model import Kind
+from hpsync.ports import Sheet, WriteOutcome
+from hpsync.tutors import TutorDirectory
+
+
+class EdusignAccount:
+    """The ports over one EdusignClient."""
+
+    def __init__(self, name: str, client: EdusignClient, tutors: TutorDirectory) -> None:
+        self.name = name
+        self.client = client
+        self.tutors = tutors
+        self._student_api: dict[str, str] = {}
+
+    # -- reading -------------------------------------------------------------------------
+    def read(self, *, since: datetime, until: datetime) -> RemoteState:
+        state = RemoteState()
+        students = self.client.list_students(include_archived=True)
+        self._student_api = {s.id: s.api_id for s in students}
+        tutors = self.tutors.list()
+        tutor_api = {t.remote_id: t.api_id for t in tutors}
+        for tutor in tutors:
+            state.add(tutor)
+        state.complete.add(Kind.TUTOR)
+        for student in students:
+            state.add(self._learner(student, tutor_api))
+        state.complete.add(Kind.LEARNER)
+        for group in self.client.list_groups():
+            state.add(self._group(group))
+        state.complete.add(Kind.GROUP)
+        professors = self.client.list_professors(include_archived=True)
+        prof_api = {p.id: p.api_id for p in professors}
+        for professor in professors:
+            state.add(self._trainer(professor))
+        state.complete.add(Kind.TRAINER)
+        for course in self.client.list_courses(since.date(), until.date()):
+            state.add(self._session(course, prof_api))
+        state.complete.add(Kind.SESSION)
+        return state
+
+    def _api(self, ids: Sequence[str], table: Mapping[str, str]) -> list[str]:
+        return [table.get(i) or f"?{i}" for i in ids]
+
+    def _learner(self, s: Student, tutor_api: Mapping[str, str]) -> RemoteRecord:
+        fields = {
+            "first_name": s.first_name,
+            "last_name": s.last_name,
+            "email": s.email.lower(),
+            "tags": sorted(s.tags),
+            "tutor_sids": sorted(self._api(s.student_follower_id, tutor_api)),
+            "file_number": s.file_number,
+        }
+        return RemoteRecord(Kind.LEARNER, s.id, s.api_id, fields, archived=s.hidden)
+
+    def _trainer(self, p: Professor) -> RemoteRecord:
+        fields = {"first_name": p.first_name, "last_name": p.last_name, "email": p.email.lower()}
+        return RemoteRecord(Kind.TRAINER, p.id, p.api_id, fields, archived=p.hidden)
+
+    def _group(self, g: Group) -> RemoteRecord:
+        fields = {"name": g.name, "learner_sids": sorted(self._api(g.students, self._student_api))}
+        return RemoteRecord(Kind.GROUP, g.id, g.api_id, fields, archived=g.hidden)
+
+    def _session(self, c: Course, prof_api: Mapping[str, str]) -> RemoteRecord:
+        fields: dict[str, Any] = {
+            "name": c.name,
+            "start": canonical_value(c.start) if c.start else None,
+            "end": canonical_value(c.end) if c.end else None,
+            "trainer_sids": self._api(c.professor_ids, prof_api),
+            "room": c.classroom,
+            "learner_sids": sorted(
+                self._api([r.student_id for r in c.students], self._student_api)
+            ),
+            "description": c.description,
+        }
+        signed = any(r.signature is not None for r in c.students)
+        return RemoteRecord(
+            Kind.SESSION, c.id, c.api_id, fields, locked=c.locked, signed=signed, end=c.end
+        )
+
+    # -- writing -------------------------------------------------------------------------
+    def write(
+        self, kind: Kind, items: Sequence[PlanItem], ids: Mapping[str, str]
+    ) -> list[WriteOutcome]:
+        upserts = [i for i in items if i.action in (Action.CREATE, Action.UPDATE)]
+        removals = [i for i in items if i.action is Action.REMOVE]
+        outcomes: dict[str, WriteOutcome] = {}
+        if upserts:
+            for item, outcome in zip(upserts, self._upsert(kind, upserts, ids), strict=True):
+                outcomes[item.key] = outcome
+        for item in removals:
+            outcomes[item.key] = self._guarded(item, partial(self._remove, kind, item))
+        return [outcomes[i.key] for i in items]
+
+    def _guarded(self, item: PlanItem, call: Callable[[], str]) -> WriteOutcome:
+        """Per-record failures become outcomes; credential or rights errors stop the run."""
+        try:
+            return WriteOutcome(item.key, True, call())
+        except RetriableRemoteError as exc:
+            return WriteOutcome(item.key, False, item.remote_id, str(exc), retriable=True)
+        except RecordError as exc:
+            return WriteOutcome(item.key, False, item.remote_id, str(exc))
+
+    def _remove(self, kind: Kind, item: PlanItem) -> str:
+        if kind is Kind.LEARNER:
+            self.client.archive_student(item.remote_id)
+        elif kind is Kind.TRAINER:
+            self.client.archive_professor(item.remote_id)
+        elif kind is Kind.TUTOR:
+            self.tutors.archive(item.remote_id)
+        elif kind is Kind.GROUP:
+            self.client.delete_group(item.remote_id)
+        else:
+            self.client.delete_course(item.remote_id)
+        return item.remote_id
+
+    def _upsert(
+        self, kind: Kind, items: Sequence[PlanItem], ids: Mapping[str, str]
+    ) -> list[WriteOutcome]:
+        if kind is Kind.GROUP:
+            return [self._guarded(i, partial(self._upsert_group, i, ids)) for i in items]
+        if kind is Kind.TUTOR:
+            return [self._guarded(i, partial(self.tutors.upsert, i)) for i in items]
+        try:
+            if kind is Kind.LEARNER:
+                results = self.client.batch_upsert_students([self._student(i, ids) for i in items])
+            elif kind is Kind.TRAINER:
+                results = self.client.batch_upsert_professors([self._professor(i) for i in items])
+            else:
+                results = self.client.batch_upsert_courses([self._course(i, ids) for i in items])
+        except RetriableRemoteError as exc:
+            return [WriteOutcome(i.key, False, i.remote_id, str(exc), True) for i in items]
+        by_index = {r.index: r for r in results}
+        out: list[WriteOutcome] = []
+        for index, item in enumerate(items):
+            result = by_index.get(index)
+            if result is None:
+                out.append(WriteOutcome(item.key, False, item.remote_id, "no result returned"))
+            elif result.ok:
+                out.append(WriteOutcome(item.key, True, result.id or item.remote_id))
+            else:
+                out.append(
+                    WriteOutcome(
+                        item.key, False, item.remote_id, f"{result.code}: {result.message}"
+                    )
+                )
+        return out
+
+    def _upsert_group(self, item: PlanItem, ids: Mapping[str, str]) -> str:
+        record = item.record
+        assert isinstance(record, DesiredGroup)
+        body = GroupInput(
+            name=record.name,
+            student_ids=tuple(ids[s] for s in record.learner_sids if s in ids),
+            api_id=record.sid,
+        )
+        if item.action is Action.UPDATE and item.remote_id:
+            self.client.update_group(item.remote_id, body)
+            return item.remote_id
+        return self.client.create_group(body)
+
+    def _student(self, item: PlanItem, ids: Mapping[str, str]) -> StudentInput:
+        record = item.record
+        assert isinstance(record, DesiredLearner)
+        return StudentInput(
+            first_name=record.first_name,
+            last_name=record.last_name,
+            email=record.email,
+            api_id=record.sid,
+            tags=record.tags,
+            follower_ids=tuple(ids[t] for t in record.tutor_sids if t in ids),
+            file_number=record.file_number,
+        )
+
+    def _professor(self, item: PlanItem) -> ProfessorInput:
+        record = item.record
+        assert isinstance(record, DesiredTrainer)
+        return ProfessorInput(record.first_name, record.last_name, record.email, api_id=record.sid)
+
+    def _course(self, item: PlanItem, ids: Mapping[str, str]) -> CourseInput:
+        record = item.record
+        assert isinstance(record, DesiredSession)
+        return CourseInput(
+            name=record.name,
+            start=record.start,
+            end=record.end,
+            description=record.description,
+            professor_ids=tuple(ids[t] for t in record.trainer_sids if t in ids),
+            classroom=record.room,
+            student_ids=tuple(ids[s] for s in record.learner_sids if s in ids),
+            api_id=record.sid,
+        )
+
+    # -- attendance ----------------------------------------------------------------------
+    def read_sheets(self, *, since: datetime, until: datetime) -> list[Sheet]:
+        students = self.client.list_students(include_archived=True)
+        api = {s.id: s.api_id for s in students}
+        reasons = {r.id: r.name for r in self.client.absence_reasons()}
+        justified = {
+            a.id: reasons.get(a.type, a.comment) for a in self.client.list_justified_absences()
+        }
+        sheets: list[Sheet] = []
+        for course in self.client.list_courses(since.date(), until.date()):
+            marks = []
+            for record in course.students:
+                present = bool(record.state) or record.signature is not None
+                reason = justified.get(record.absence_id or "", "") or record.comment
+                marks.append(
+                    SheetMark(
+                        session_sid=course.api_id,
+                        learner_sid=api.get(record.student_id, ""),
+                        present=present,
+                        delay_minutes=int(record.delay or 0),
+                        left_at=record.early_departure or record.excluded,
+                        justified=bool(record.absence_id) or bool(record.comment.strip()),
+                        reason=reason,
+                    )
+                )
+            sheets.append(Sheet(course.api_id, course.id, bool(course.locked), tuple(marks)))
+        return sheets
