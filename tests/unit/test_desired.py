@@ -165,3 +165,21 @@ def test_groups_hold_only_synchronised_learners() -> None:
     td = state.of(Kind.GROUP)[sid(Kind.GROUP, 101)]
     assert promo.learner_sids == (sid(Kind.LEARNER, 1), sid(Kind.LEARNER, 6))
     assert td.learner_sids == (sid(Kind.LEARNER, 6),)
+
+
+def test_explain_says_which_rule_dropped_a_session_and_a_learner() -> None:
+    """explain names the rule: exclusion couple for a session, missing rubric for a learner."""
+    from hpsync.rules.explain import explain_learner, explain_session
+
+    snap = small_snapshot()
+    rules = AccountRules(
+        "n",
+        learner_couples=(Couple("Site", "Nord"),),
+        course_exclude=(Couple("Modalité", "Autonomie"),),
+    )
+    state = build_desired(snap, rules)
+    assert any("courses.exclude" in line for line in explain_session(snap, state, "13-2"))
+    assert any("exempted" in line for line in explain_session(snap, state, "11-2"))
+    lines = explain_learner(snap, state, 3)
+    assert any("no rubric in family Site" in line for line in lines)
+    assert "does not exist" in explain_session(snap, state, "nope")[0]

@@ -1,0 +1,69 @@
+"""Plans and anomaly reports as text a school administrator reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hpsync.engine.plan import Action, Plan, PlanItem
+from hpsync.hashing import canonical_value
+from hpsync.rules.outcome import Anomaly
+
+MAX_LISTED = 20
+_ORDER = (Action.CREATE, Action.UPDATE, Action.REMOVE, Action.PROTECTED, Action.HAND_MADE)
+
+
+def _value(value: object) -> str:
+    text = str(canonical_value(value))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def render_item(item: PlanItem) -> list[str]:
+    """One item, with its field-level diff."""
+    name = item.summary or item.sid or item.remote_id
+    head = f"  {item.action.value:<9} {item.kind.value:<8} {name}"
+    lines = [head + (f"  ({item.reason})" if item.reason else "")]
+    for change in item.changes:
+        lines.append(f"      {change.name}: {_value(change.before)} → {_value(change.after)}")
+    return lines
+
+
+def render_plan(plan: Plan, *, limit: int = MAX_LISTED) -> str:
+    """The plan grouped by action, with counts, drift and anomalies."""
+    counts = plan.count()
+    lines = [f"Plan for account {plan.account!r} (base {plan.base_id})"]
+    for kind, by_action in sorted(counts.items()):
+        parts = ", ".join(f"{n} {a}" for a, n in sorted(by_action.items()))
+        lines.append(f"  {kind:<8} {parts}")
+    for action in _ORDER:
+        items = [i for i in plan.items if i.action is action]
+        if not items:
+            continue
+        lines.append(f"{action.value} ({len(items)}):")
+        for item in items[:limit]:
+            lines.extend(render_item(item))
+        if len(items) > limit:
+            lines.append(f"  ... and {len(items) - limit} more (use --json for all)")
+    drift = plan.drift()
+    lines.append(f"drift: {len(drift)} record(s) changed by hand in Edusign")
+    lines.append(f"anomalies: {len(plan.anomalies)} (see `hpsync anomalies`)")
+    lines.append(f"writes planned: {len(plan.writes())}")
+    return "\n".join(lines)
+
+
+def render_anomalies(anomalies: Iterable[Anomaly], *, limit: int = 200) -> str:
+    """Anomalies grouped by code, most blocking first."""
+    items = sorted(anomalies, key=lambda a: (a.code.value, -a.blocks, a.key))
+    lines: list[str] = []
+    current = None
+    shown = 0
+    for anomaly in items:
+        if anomaly.code != current:
+            current = anomaly.code
+            count = sum(1 for a in items if a.code == current)
+            lines.append(f"{current.value} ({count}):")
+        if shown < limit:
+            lines.append("  " + anomaly.render())
+            shown += 1
+    if not lines:
+        return "no anomaly"
+    return "\n".join(lines)
