@@ -1,0 +1,166 @@
+"""School snapshot JSON (``hpsync-school/1``) → domain Snapshot, without any SOAP.
+
+The Hyperplanning client builds the same Snapshot by reading a base over SOAP; tests
+compare both paths, and benchmarks use this one to time the pure core on big schools.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hpsync.model import (
+    BaseInfo,
+    Exemption,
+    Family,
+    Genre,
+    Group,
+    GroupKind,
+    Learner,
+    Room,
+    Rubric,
+    Session,
+    Snapshot,
+    Subject,
+    Trainer,
+    Tutor,
+)
+
+_GENRES = {g.value: g for g in Genre}
+
+
+def hp_week(day: date, first_day: date) -> int:
+    """Hyperplanning week number of a date: weeks counted from the base's first Monday."""
+    monday = day - timedelta(days=day.weekday())
+    first_monday = first_day - timedelta(days=first_day.weekday())
+    return (monday - first_monday).days // 7 + 1
+
+
+def course_students(course: dict[str, Any], members: dict[int, list[int]]) -> tuple[int, ...]:
+    """A course's students: members of its groups plus its own, sorted, unique."""
+    keys: set[int] = set(course.get("students", []))
+    for group in (
+        course.get("promotions", [])
+        + course.get("td_options", [])
+        + course.get("regroupements", [])
+    ):
+        keys.update(members.get(group, []))
+    return tuple(sorted(keys))
+
+
+def snapshot_from_school(data: dict[str, Any]) -> Snapshot:
+    """Build the domain snapshot of a school file."""
+    base = data["base"]
+    zone = ZoneInfo(base["timezone"])
+    first_day = date.fromisoformat(base["first_day"])
+    families = {
+        f["key"]: Family(
+            f["key"],
+            _GENRES[f["genre"]],
+            f["label"],
+            tuple(Rubric(r["key"], f["key"], r["label"]) for r in f.get("rubrics", [])),
+        )
+        for f in data.get("families", [])
+        if f["genre"] in _GENRES
+    }
+    groups: dict[int, Group] = {}
+    for p in data.get("promotions", []):
+        groups[p["key"]] = Group(p["key"], GroupKind.PROMOTION, p["name"], p.get("code") or "")
+    for t in data.get("td_options", []):
+        groups[t["key"]] = Group(
+            t["key"], GroupKind.TD_OPTION, t["name"], t.get("code") or "", t.get("promotion")
+        )
+    for r in data.get("regroupements", []):
+        groups[r["key"]] = Group(r["key"], GroupKind.REGROUPEMENT, r["name"], r.get("code") or "")
+    members: dict[int, list[int]] = {}
+    learners: dict[int, Learner] = {}
+    for s in data.get("students", []):
+        group_keys = s.get("promotions", []) + s.get("td_options", []) + s.get("regroupements", [])
+        for g in group_keys:
+            members.setdefault(g, []).append(s["key"])
+        learners[s["key"]] = Learner(
+            s["key"],
+            s["last_name"],
+            s["first_name"],
+            s.get("email"),
+            s.get("identifier"),
+            s.get("ine"),
+            frozenset(group_keys),
+            frozenset(s.get("rubrics", [])),
+            tuple(s.get("tutors", [])),
+        )
+    sessions: dict[str, Session] = {}
+    for c in data.get("courses", []):
+        if c.get("structure") == "parent":
+            continue
+        students = course_students(c, members)
+        group_keys = tuple(
+            c.get("promotions", []) + c.get("td_options", []) + c.get("regroupements", [])
+        )
+        for seance in c.get("seances", []):
+            start = datetime.fromisoformat(seance["start"]).replace(tzinfo=zone)
+            key = f"{c['key']}-{hp_week(start.date(), first_day)}"
+            sessions[key] = Session(
+                key,
+                c["key"],
+                start,
+                _round_minute(start, seance["duration_days"]),
+                c.get("subject"),
+                c.get("type") or "",
+                tuple(seance.get("teachers", c.get("teachers", []))),
+                tuple(seance.get("rooms", c.get("rooms", []))),
+                group_keys,
+                students,
+                c.get("memo") or "",
+                frozenset(c.get("rubrics", [])),
+                cancelled=bool(seance.get("cancelled", False)),
+                placed=bool(c.get("placed", True)),
+            )
+    return Snapshot(
+        base=BaseInfo(base["id"], base.get("version", ""), first_day, base["timezone"]),
+        families=families,
+        subjects={
+            s["key"]: Subject(s["key"], s.get("code") or "", s["label"])
+            for s in data.get("subjects", [])
+        },
+        rooms={
+            r["key"]: Room(r["key"], r["name"], r.get("code"), r.get("long_label") or "")
+            for r in data.get("rooms", [])
+        },
+        trainers={
+            t["key"]: Trainer(
+                t["key"],
+                t["last_name"],
+                t["first_name"],
+                t.get("email"),
+                t.get("code"),
+                frozenset(t.get("rubrics", [])),
+            )
+            for t in data.get("teachers", [])
+        },
+        tutors={
+            t["key"]: Tutor(
+                t["key"], t["last_name"], t["first_name"], t.get("email"), t.get("company") or ""
+            )
+            for t in data.get("tutors", [])
+        },
+        learners=learners,
+        groups=groups,
+        sessions=sessions,
+        exemptions=tuple(
+            Exemption(
+                e["student"],
+                e.get("subject"),
+                date.fromisoformat(e["start"]),
+                date.fromisoformat(e["end"]),
+            )
+            for e in data.get("exemptions", [])
+        ),
+    )
+
+
+def _round_minute(start: datetime, duration_days: float) -> datetime:
+    """End of a seance: durations in days are rounded to the minute (0.083333 d = 2 h)."""
+    minutes = round(float(duration_days) * 24 * 60)
+    return start + timedelta(minutes=minutes)
