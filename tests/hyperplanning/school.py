@@ -1,0 +1,256 @@
+"""A tiny hand-made school snapshot covering the awkward cases of a real base."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_SCHOOL: dict[str, Any] = {
+    "format": "hpsync-school/1",
+    "base": {
+        "id": "test-2025",
+        "name": "Lycée de test",
+        "version": "HYPERPLANNING 2025.0.2.1 - Service Web",
+        "first_day": "2025-09-01",
+        "timezone": "Europe/Paris",
+    },
+    "families": [
+        {
+            "key": 1,
+            "genre": "gfEtudiant",
+            "label": "Type de contrat",
+            "rubrics": [{"key": 11, "label": "Apprentissage"}, {"key": 12, "label": "Initial"}],
+        },
+        {
+            "key": 2,
+            "genre": "gfCours",
+            "label": "Modalité",
+            "rubrics": [{"key": 21, "label": "Présentiel"}, {"key": 22, "label": "Distanciel"}],
+        },
+        {
+            "key": 3,
+            "genre": "gfEnseignant",
+            "label": "Statut",
+            "rubrics": [{"key": 31, "label": "Vacataire"}],
+        },
+        {"key": 4, "genre": "gfSalle", "label": "Bâtiment", "rubrics": []},
+    ],
+    "subjects": [
+        {"key": 1, "code": "MATH", "label": "Mathématiques", "long_label": "Mathématiques"},
+        {"key": 2, "code": "ANG", "label": "Anglais", "long_label": "Anglais <B2> & plus"},
+    ],
+    "rooms": [
+        {"key": 1, "name": "B204", "code": "BAT-B-204", "long_label": "Salle B204", "capacity": 30},
+        {"key": 2, "name": "C02", "code": None, "long_label": "", "capacity": 12},
+    ],
+    "teachers": [
+        {
+            "key": 1,
+            "last_name": "Martin",
+            "first_name": "Claire",
+            "civility": "Mme",
+            "email": "claire.martin@ecole.test",
+            "code": "MARC",
+            "cas_id": None,
+            "rubrics": [31],
+        },
+        {
+            "key": 2,
+            "last_name": "Nguyen",
+            "first_name": "Paul",
+            "civility": "M.",
+            "email": None,
+            "code": None,
+            "cas_id": "pnguyen",
+            "rubrics": [],
+        },
+    ],
+    "promotions": [{"key": 1, "name": "BTS SIO 1", "code": "SIO1"}],
+    "td_options": [
+        {"key": 101, "name": "TD A", "code": "SIO1-A", "promotion": 1, "kind": "td"},
+        {"key": 102, "name": "Option Réseau", "code": None, "promotion": 1, "kind": "option"},
+    ],
+    "regroupements": [{"key": 201, "name": "Anglais renforcé", "code": "ANGR"}],
+    "tutors": [
+        {
+            "key": 1,
+            "last_name": "Petit",
+            "first_name": "Marc",
+            "email": "m.petit@entreprise.test",
+            "company": "ACME SA",
+            "phone": None,
+        }
+    ],
+    "students": [
+        {
+            "key": 1,
+            "last_name": "Durand",
+            "first_name": "Léa",
+            "email": "lea.durand@etu.test",
+            "identifier": "E2025001",
+            "ine": "123456789AB",
+            "birth_date": "2005-03-14",
+            "cas_id": None,
+            "promotions": [1],
+            "td_options": [101],
+            "regroupements": [],
+            "rubrics": [11, 12],
+            "tutors": [1],
+        },
+        {
+            "key": 2,
+            "last_name": "Bernard",
+            "first_name": "Hugo",
+            "email": None,
+            "identifier": "E2025002",
+            "ine": None,
+            "birth_date": None,
+            "cas_id": "hbernard",
+            "promotions": [1],
+            "td_options": [102],
+            "regroupements": [201],
+            "rubrics": [12],
+            "tutors": [],
+        },
+        {
+            "key": 3,
+            "last_name": "Moreau",
+            "first_name": "Inès",
+            "email": "ines.moreau@etu.test",
+            "identifier": "E2025003",
+            "ine": "987654321CD",
+            "birth_date": "2004-11-02",
+            "cas_id": None,
+            "promotions": [],
+            "td_options": [],
+            "regroupements": [],
+            "rubrics": [],
+            "tutors": [],
+        },
+    ],
+    "courses": [
+        {
+            "key": 1,
+            "subject": 1,
+            "type": "CM",
+            "memo": "Amphi",
+            "structure": "simple",
+            "parent": None,
+            "placed": True,
+            "teachers": [1],
+            "rooms": [1],
+            "promotions": [1],
+            "td_options": [],
+            "regroupements": [],
+            "students": [3],
+            "rubrics": [21],
+            "seances": [
+                {"start": "2025-09-08T08:00:00", "duration_days": 0.083333, "cancelled": False},
+                {"start": "2025-10-20T08:00:00", "duration_days": 0.083333, "cancelled": False},
+                {"start": "2025-10-27T08:00:00", "duration_days": 0.083333, "cancelled": False},
+                {"start": "2025-11-03T14:30:00", "duration_days": 0.0625, "cancelled": True},
+            ],
+        },
+        {
+            "key": 2,
+            "subject": 2,
+            "type": "TD",
+            "memo": "",
+            "structure": "simple",
+            "parent": None,
+            "placed": True,
+            "teachers": [],
+            "rooms": [2],
+            "promotions": [],
+            "td_options": [],
+            "regroupements": [201],
+            "students": [],
+            "rubrics": [22, 21],
+            "seances": [
+                {"start": "2025-09-09T10:15:00", "duration_days": 0.0625, "cancelled": False}
+            ],
+        },
+        {
+            "key": 3,
+            "subject": 1,
+            "type": "TP",
+            "memo": "",
+            "structure": "parent",
+            "parent": None,
+            "placed": True,
+            "teachers": [2],
+            "rooms": [],
+            "promotions": [1],
+            "td_options": [],
+            "regroupements": [],
+            "students": [],
+            "rubrics": [],
+            "seances": [],
+        },
+        {
+            "key": 4,
+            "subject": 1,
+            "type": "TP",
+            "memo": "Groupe A",
+            "structure": "child",
+            "parent": 3,
+            "placed": True,
+            "teachers": [2],
+            "rooms": [1],
+            "promotions": [],
+            "td_options": [101],
+            "regroupements": [],
+            "students": [],
+            "rubrics": [],
+            "seances": [
+                {"start": "2025-09-10T13:00:00", "duration_days": 0.125, "cancelled": False}
+            ],
+        },
+        {
+            "key": 5,
+            "subject": 2,
+            "type": "CM",
+            "memo": "",
+            "structure": "simple",
+            "parent": None,
+            "placed": False,
+            "teachers": [1],
+            "rooms": [],
+            "promotions": [1],
+            "td_options": [],
+            "regroupements": [],
+            "students": [],
+            "rubrics": [],
+            "seances": [],
+        },
+    ],
+    "exemptions": [
+        {"key": 1, "student": 1, "subject": 2, "start": "2025-09-01", "end": "2026-06-30"},
+        {"key": 2, "student": 2, "subject": None, "start": "2025-10-01", "end": "2025-10-31"},
+    ],
+    "absences": [
+        {
+            "key": 1,
+            "student": 1,
+            "start": "2025-09-08T08:00:00",
+            "end": "2025-09-08T10:00:00",
+            "justified": False,
+            "reason": None,
+        }
+    ],
+    "delays": [
+        {
+            "key": 1,
+            "student": 2,
+            "at": "2025-09-09T10:15:00",
+            "minutes": 10,
+            "justified": True,
+            "reason": "Transport",
+        }
+    ],
+}
+
+
+def school() -> dict[str, Any]:
+    """A fresh deep copy of the hand-made school (tests may mutate it)."""
+    return copy.deepcopy(_SCHOOL)
