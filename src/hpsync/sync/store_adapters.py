@@ -1,0 +1,125 @@
+"""The state store seen through the engine's small interfaces (journal, ledger)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from hpsync.attendance.ledger import Key, LedgerEntry, Status
+from hpsync.attendance.statuses import MarkKind
+from hpsync.engine.diff import Pushed
+from hpsync.engine.plan import Action, PlanItem
+from hpsync.model import Kind
+from hpsync.ports import WriteOutcome
+from hpsync.state import LedgerRow, MappingRow, StateStore
+
+Clock = Callable[[], datetime]
+
+
+class StoreJournal:
+    """Push bookkeeping of one account: one transaction per committed batch."""
+
+    def __init__(
+        self, store: StateStore, account: str, *, run_id: int | None, clock: Clock
+    ) -> None:
+        self.store = store
+        self.account = account
+        self.run_id = run_id
+        self.clock = clock
+
+    def pushed(self) -> dict[tuple[Kind, str], Pushed]:
+        return {
+            (Kind(row.kind), row.source_id): Pushed(row.remote_id, row.content_hash)
+            for row in self.store.mappings(self.account)
+            if row.state == "active"
+        }
+
+    def commit(self, kind: Kind, results: Sequence[tuple[PlanItem, WriteOutcome]]) -> None:
+        now = self.clock()
+        upserts: list[MappingRow] = []
+        forget: list[str] = []
+        for item, outcome in results:
+            if not outcome.ok:
+                continue
+            if item.action in (Action.CREATE, Action.UPDATE, Action.ADOPT):
+                upserts.append(
+                    MappingRow(
+                        self.account,
+                        kind.value,
+                        item.sid,
+                        outcome.remote_id,
+                        item.content_hash,
+                        now,
+                    )
+                )
+            elif item.action is Action.REMOVE and kind in (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR):
+                upserts.append(
+                    MappingRow(
+                        self.account,
+                        kind.value,
+                        item.sid,
+                        item.remote_id,
+                        "",
+                        now,
+                        state="archived",
+                    )
+                )
+            elif item.action in (Action.REMOVE, Action.FORGET):
+                forget.append(item.sid)
+        with self.store.transaction():
+            if upserts:
+                self.store.put_mappings(self.account, upserts)
+            if forget:
+                self.store.delete_mappings(self.account, kind.value, forget)
+            if self.run_id is not None:
+                self.store.set_item_outcomes(
+                    self.run_id,
+                    {item.key: ("done" if o.ok else "failed", o.message) for item, o in results},
+                )
+
+
+class StoreLedger:
+    """The attendance ledger of one account."""
+
+    def __init__(self, store: StateStore, account: str, *, clock: Clock) -> None:
+        self.store = store
+        self.account = account
+        self.clock = clock
+
+    def entries(self) -> dict[Key, LedgerEntry]:
+        out: dict[Key, LedgerEntry] = {}
+        for row in self.store.ledger(self.account):
+            entry = LedgerEntry(
+                row.session_sid,
+                row.learner_sid,
+                MarkKind(row.mark_kind),
+                Status(row.status),
+                row.fingerprint,
+                row.hp_start,
+                row.hp_end,
+                row.justified,
+                row.reason,
+                row.detail,
+                row.attempts,
+            )
+            out[entry.key] = entry
+        return out
+
+    def put(self, entry: LedgerEntry) -> None:
+        self.store.ledger_put(
+            LedgerRow(
+                self.account,
+                entry.session_sid,
+                entry.learner_sid,
+                entry.kind.value,
+                entry.status.value,
+                entry.fingerprint,
+                entry.start,
+                entry.end,
+                entry.justified,
+                entry.reason,
+                entry.detail,
+                entry.attempts,
+                self.clock(),
+            )
+        )
