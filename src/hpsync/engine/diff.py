@@ -17,6 +17,8 @@ from hpsync.engine.remote import RemoteRecord, RemoteState
 from hpsync.hashing import canonical, content_hash
 from hpsync.model import Kind
 
+PEOPLE = frozenset({Kind.LEARNER, Kind.TRAINER, Kind.TUTOR})
+
 
 @dataclass(frozen=True, slots=True)
 class Pushed:
@@ -264,6 +266,13 @@ def build_plan(
 ) -> Plan:
     """The full plan of one account."""
     prefix = f"hp:{desired.base_id}:"
+    # Sessions and groups of a previous base (last year) are history: never touched.
+    # People carry over (the year switch re-keys them); a leaver's old identity stays ours.
+    pushed = {
+        (kind, sid): row
+        for (kind, sid), row in pushed.items()
+        if sid.startswith(prefix) or kind in PEOPLE
+    }
     items = diff_account(desired, remote, pushed, now=now, prefix=prefix)
     held = {kind.value: sum(1 for (k, _sid) in pushed if k is kind) for kind in KIND_ORDER}
     return Plan(

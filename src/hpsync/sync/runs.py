@@ -1,0 +1,280 @@
+"""Runs: a flow on one account under a lease, recorded with its plan and outcome.
+
+This is where the service layer meets the state store: the lease (two runs never write
+the same account), the run row (what was planned, what happened), the plan items with
+their per-item outcomes, and the base the account follows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from hpsync.attendance.push import PushReport
+from hpsync.attendance.statuses import FinalPolicy
+from hpsync.engine.apply import ApplyResult
+from hpsync.engine.guards import GuardPolicy
+from hpsync.engine.plan import Action, Plan
+from hpsync.errors import GuardRefused, HpsyncError
+from hpsync.model import Snapshot
+from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
+from hpsync.rules.policy import AccountRules
+from hpsync.state import Lease, PlanItemRow, StateStore
+from hpsync.sync.down import PlannedRun, plan_account, read_window, sync_account
+from hpsync.sync.store_adapters import StoreJournal, StoreLedger
+from hpsync.sync.up import UpPlan, plan_attendance, run_attendance
+
+LEASE_SECONDS = 15 * 60
+
+
+class Target(TargetAccount, AttendanceSource, Protocol):
+    """An Edusign account seen through both ports."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSetup:
+    """Everything one account's runs need besides the snapshot and the store."""
+
+    name: str
+    rules: AccountRules
+    guards: GuardPolicy
+    final: FinalPolicy
+    target: Target
+
+
+@dataclass(slots=True)
+class DownOutcome:
+    """What a down run planned and did."""
+
+    run_id: int
+    planned: PlannedRun
+    result: ApplyResult | None = None
+    outcome: str = "planned"
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class UpOutcome:
+    """What an attendance run planned and did."""
+
+    run_id: int
+    plan: UpPlan
+    report: PushReport | None = None
+    outcome: str = "planned"
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def holder_name() -> str:
+    """Who holds a lease: host and process, for the 'being synced by' message."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@contextmanager
+def leased(store: StateStore, account: str, holder: str) -> Iterator[Lease]:
+    """Hold the account's lease for the duration of a run."""
+    lease = store.acquire_lease(account, holder, LEASE_SECONDS)
+    try:
+        yield lease
+    finally:
+        store.release_lease(lease)
+
+
+def plan_rows(plan: Plan) -> list[PlanItemRow]:
+    """The plan's interesting items (and its anomalies) as rows for the store."""
+    rows = [
+        PlanItemRow(
+            item.key,
+            item.kind.value,
+            item.action.value,
+            item.sid,
+            item.remote_id,
+            item.summary,
+            json.dumps(
+                {
+                    "reason": item.reason,
+                    "drift": item.drift,
+                    "changes": item.to_json()["changes"],
+                },
+                ensure_ascii=False,
+            ),
+            outcome="pending" if item.action.writes else "noop",
+        )
+        for item in plan.items
+        if item.action is not Action.UNCHANGED
+    ]
+    seen: set[str] = set()
+    for anomaly in plan.anomalies:
+        key = f"anomaly:{anomaly.code.value}:{anomaly.kind}:{anomaly.key}"
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            PlanItemRow(
+                key,
+                "anomaly",
+                anomaly.code.value,
+                f"{anomaly.kind} {anomaly.key}",
+                "",
+                anomaly.message,
+                json.dumps({"label": anomaly.label, "blocks": anomaly.blocks}),
+                outcome="noop",
+                message=anomaly.label,
+            )
+        )
+    return rows
+
+
+def down_counts(plan: Plan, result: ApplyResult | None) -> dict[str, int]:
+    """Summary figures of a down run."""
+    actions = Counter(item.action.value for item in plan.items)
+    counts = {
+        "created": actions[Action.CREATE.value],
+        "updated": actions[Action.UPDATE.value],
+        "removed": actions[Action.REMOVE.value],
+        "unchanged": actions[Action.UNCHANGED.value] + actions[Action.ADOPT.value],
+        "protected": actions[Action.PROTECTED.value],
+        "hand_made": actions[Action.HAND_MADE.value],
+        "drift": len(plan.drift()),
+        "anomalies": len(plan.anomalies),
+        "writes_planned": len(plan.writes()),
+    }
+    if result is not None:
+        counts["failed"] = len(result.failures)
+        counts["batches"] = result.batches
+    return counts
+
+
+def run_down(
+    store: StateStore,
+    snapshot: Snapshot,
+    setup: AccountSetup,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    reason: str = "",
+    now: datetime | None = None,
+    batch_size: int = 500,
+    progress: Callable[[int], None] = lambda n: None,
+    holder: str | None = None,
+) -> DownOutcome:
+    """Plan (and unless ``dry_run``, apply) the down flow of one account."""
+    now = now or utcnow()
+    account = setup.name
+    with leased(store, account, holder or holder_name()) as lease:
+        meta = {"base_id": snapshot.base.base_id, "forced": force, "reason": reason}
+        run_id = store.start_run(account, "down", dry_run=dry_run, meta=meta)
+        journal = StoreJournal(store, account, run_id=run_id, clock=utcnow)
+        try:
+            _check_base(store, account, snapshot)
+            planned = plan_account(
+                snapshot, setup.rules, setup.target, journal, now=now, guards=setup.guards
+            )
+            store.add_plan_items(run_id, plan_rows(planned.plan))
+            out = DownOutcome(run_id, planned)
+            if dry_run:
+                out.counts = down_counts(planned.plan, None)
+                store.finish_run(run_id, "planned", out.counts)
+                return out
+            result = sync_account(
+                planned,
+                setup.target,
+                journal,
+                force=force,
+                batch_size=batch_size,
+                fence=lambda: store.check_fence(lease),
+                progress=progress,
+            )
+        except GuardRefused as exc:
+            store.finish_run(run_id, "refused", {}, error=str(exc))
+            raise
+        except HpsyncError as exc:
+            store.finish_run(run_id, "failed", {}, error=str(exc))
+            raise
+        store.set_meta(account, "base_id", snapshot.base.base_id)
+        out.result = result
+        out.outcome = "ok" if result.ok else "partial"
+        out.counts = down_counts(planned.plan, result)
+        store.finish_run(run_id, out.outcome, out.counts)
+        return out
+
+
+def _check_base(store: StateStore, account: str, snapshot: Snapshot) -> None:
+    """Refuse to sync an account that follows another base: that needs `year switch`."""
+    followed = store.get_meta(account, "base_id")
+    if followed and followed != snapshot.base.base_id:
+        raise GuardRefused(
+            f"account {account!r} follows base {followed!r} but the configured base is "
+            f"{snapshot.base.base_id!r}",
+            record=f"account {account}",
+            hint="a new year's base? run `hpsync year switch --to URL` so people are matched "
+            "instead of duplicated",
+        )
+
+
+def run_up(
+    store: StateStore,
+    snapshot: Snapshot,
+    setup: AccountSetup,
+    sink: AttendanceSink,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    since: datetime | None = None,
+    progress: Callable[[int], None] = lambda n: None,
+    holder: str | None = None,
+) -> UpOutcome:
+    """Read final sheets and write attendance back into Hyperplanning."""
+    now = now or utcnow()
+    account = setup.name
+    with leased(store, account, holder or holder_name()):
+        run_id = store.start_run(
+            account, "up", dry_run=dry_run, meta={"base_id": snapshot.base.base_id}
+        )
+        ledger = StoreLedger(store, account, clock=utcnow)
+        try:
+            start, end = read_window(snapshot)
+            start = max(start, since) if since else start
+            sheets = setup.target.read_sheets(since=start, until=min(end, now))
+            plan = plan_attendance(snapshot, sheets, ledger.entries(), setup.final, now=now)
+            out = UpOutcome(run_id, plan)
+            if dry_run:
+                out.counts = up_counts(plan, None)
+                store.finish_run(run_id, "planned", out.counts)
+                return out
+            report = run_attendance(plan, sink, ledger, progress=progress)
+        except HpsyncError as exc:
+            store.finish_run(run_id, "failed", {}, error=str(exc))
+            raise
+        out.report = report
+        out.outcome = "ok" if not report.failures else "partial"
+        out.counts = up_counts(plan, report)
+        store.finish_run(run_id, out.outcome, out.counts)
+        return out
+
+
+def up_counts(plan: UpPlan, report: PushReport | None) -> dict[str, int]:
+    """Summary figures of an attendance run."""
+    counts = {
+        "sheets_final": plan.sheets_final,
+        "sheets_open": plan.sheets_open,
+        "marks_read": plan.marks_read,
+        "changes_planned": len(plan.changes),
+        "notes": len(plan.notes),
+        "hand_added": len(plan.hand_added),
+    }
+    if report is not None:
+        counts.update({f"written.{k}": v for k, v in report.written.items()})
+        counts["already_in_sync"] = report.already
+        counts["failed"] = len(report.failures)
+    return counts
