@@ -1,0 +1,1 @@
+"""Revisions of the state store schema, oldest first (``down_revision`` chains them)."""

@@ -1,0 +1,140 @@
+"""The tables of the state store (SQLAlchemy Core), mirroring the latest migration.
+
+Migrations (``migrations/versions``) own the DDL; this module only describes the tables
+for queries, so it must match the head revision (a test checks it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+VERSION_TABLE = "hpsync_schema_version"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, stored as UTC, aware UTC datetimes out (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the state store takes aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+mappings = Table(
+    "mappings",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("kind", String, primary_key=True),
+    Column("source_id", String, primary_key=True),
+    Column("remote_id", String, nullable=False),
+    Column("content_hash", String, nullable=False),
+    Column("pushed_at", UtcDateTime(), nullable=False),
+    Column("state", String, nullable=False),
+    Column("remote_fingerprint", String, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String, nullable=False),
+    Column("flow", String, nullable=False),
+    Column("dry_run", Boolean, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=True),
+    Column("outcome", String, nullable=True),
+    Column("counts_json", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("meta_json", Text, nullable=False),
+)
+
+plan_items = Table(
+    "plan_items",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True),
+    Column("item_key", String, primary_key=True),
+    Column("account", String, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("action", String, nullable=False),
+    Column("source_id", String, nullable=False),
+    Column("remote_id", String, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("details_json", Text, nullable=False),
+    Column("outcome", String, nullable=False),
+    Column("message", Text, nullable=False),
+)
+
+ledger = Table(
+    "ledger",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("session_sid", String, primary_key=True),
+    Column("learner_sid", String, primary_key=True),
+    Column("mark_kind", String, primary_key=True),
+    Column("status", String, nullable=False),
+    Column("fingerprint", String, nullable=False),
+    Column("hp_start", UtcDateTime(), nullable=False),
+    Column("hp_end", UtcDateTime(), nullable=False),
+    Column("justified", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("holder", String, nullable=False),
+    Column("token", BigInteger, nullable=False),
+    Column("acquired_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+Index("ix_runs_account", runs.c.account, runs.c.run_id)
+Index("ix_ledger_account_status", ledger.c.account, ledger.c.status)
+Index("ix_ledger_account_updated", ledger.c.account, ledger.c.updated_at)
+Index("ix_mappings_remote", mappings.c.account, mappings.c.kind, mappings.c.remote_id)
