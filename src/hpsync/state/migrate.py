@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 from hpsync.errors import UsageError
@@ -50,7 +51,7 @@ def upgrade_to_head(engine: Engine) -> None:
     current = current_revision(engine)
     if current == head:
         return
-    if current is not None and scripts.get_revision(current) is None:
+    if current is not None and not _known(scripts, current):
         raise UsageError(
             f"the state database is at schema revision {current!r}, unknown to this hpsync "
             f"(newest known: {head!r})",
@@ -61,3 +62,10 @@ def upgrade_to_head(engine: Engine) -> None:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})")
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:
+        return False
