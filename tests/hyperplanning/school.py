@@ -165,7 +165,7 @@ _SCHOOL: dict[str, Any] = {
             "td_options": [],
             "regroupements": [201],
             "students": [],
-            "rubrics": [22, 21],
+            "rubrics": [21, 22],
             "seances": [
                 {"start": "2025-09-09T10:15:00", "duration_days": 0.0625, "cancelled": False}
             ],

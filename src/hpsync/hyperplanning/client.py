@@ -1,0 +1,352 @@
+"""The Hyperplanning Service Web client: zeep over HTTP, hardened, with clear errors.
+
+* XML safety: zeep forbids DTDs and entities, and the transport refuses to fetch any
+  document outside the configured base (no external schema imports).
+* Retries: transport failures (connection, timeout, 502/503/504) with capped backoff;
+  never a SOAP fault (a fault is an answer).
+* Time: the base speaks wall time of its zone, and labels it ``Z`` (reference §2.2);
+  every datetime in and out of this class is aware, converted at the edge.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+from requests.auth import HTTPBasicAuth
+from zeep import Client, Settings
+from zeep import exceptions as zeep_errors
+from zeep.transports import Transport
+
+from hpsync.errors import RetriableRemoteError, SourceError
+from hpsync.hyperplanning.mapping import to_snapshot
+from hpsync.hyperplanning.methods import BY_NAME, service_of
+from hpsync.hyperplanning.read import SchoolReader
+from hpsync.hyperplanning.soap_types import TYPES
+from hpsync.model import BaseInfo, HpAbsence, HpDelay, Snapshot
+from hpsync.secrets import Secret, redact
+
+_RETRY_STATUS = {502, 503, 504}
+
+
+class _ConfinedTransport(Transport):  # type: ignore[misc]
+    """A zeep transport that only loads documents under the base URL."""
+
+    def __init__(self, allowed_prefix: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+        self.allowed_prefix = allowed_prefix
+
+    def load(self, url: str) -> bytes:
+        if not url.startswith(self.allowed_prefix):
+            raise SourceError(
+                f"the WSDL refers to an external document ({url}); refusing to fetch it",
+                hint="only documents served under the Service Web base URL are loaded",
+            )
+        return bytes(super().load(url))  # type: ignore[no-untyped-call]
+
+
+def default_base_id(url: str) -> str:
+    """A slug of the URL's path, e.g. ``…/hpsw/2025-2026`` → ``hpsw-2025-2026``."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", url.rstrip("/"))
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-").lower()
+    return slug or "hpsw"
+
+
+def _plain(value: Any, type_name: str) -> Any:
+    """zeep objects → lists, dicts and scalars, following the declared type."""
+    spec = TYPES[type_name]
+    if spec.kind == "array":
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else getattr(value, spec.item_name, None) or []
+        return [_plain(item, spec.item_type) for item in items]
+    if spec.kind == "struct":
+        return {f: _plain(getattr(value, f, None), t) for f, t in spec.fields}
+    return value
+
+
+class HyperplanningClient:
+    """One Hyperplanning base through its Service Web (SOAP, HTTP Basic)."""
+
+    def __init__(
+        self,
+        url: str,
+        user: str,
+        password: Secret,
+        *,
+        timezone: str,
+        base_id: str | None = None,
+        timeout: float = 30.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+        chunk: int = 500,
+        z_is_local: bool = True,
+        transport: Transport | None = None,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.tz = ZoneInfo(timezone)
+        self.timezone = timezone
+        self.base_id = base_id or default_base_id(self.url)
+        self.retries = retries
+        self.backoff = backoff
+        self.chunk = chunk
+        self.z_is_local = z_is_local
+        self._password = password
+        if transport is None:
+            transport = _ConfinedTransport(
+                self.url, session=requests.Session(), timeout=timeout, operation_timeout=timeout
+            )
+        transport.session.auth = HTTPBasicAuth(user, password.reveal())
+        self._transport = transport
+        self._zeep: Client | None = None
+        self._services: dict[str, Any] = {}
+
+    # --- plumbing --------------------------------------------------------------------------
+    def _client(self) -> Client:
+        if self._zeep is None:
+            settings = Settings(
+                strict=True,
+                xml_huge_tree=False,
+                forbid_dtd=True,
+                forbid_entities=True,
+                forbid_external=True,
+            )
+            self._zeep = self._guard(
+                "WSDL",
+                lambda: Client(f"{self.url}/wsdl", transport=self._transport, settings=settings),  # type: ignore[no-untyped-call]
+            )
+        return self._zeep
+
+    def _service(self, interface: str) -> Any:
+        if interface not in self._services:
+            self._services[interface] = self._client().bind(
+                service_of(interface), f"Port{interface}"
+            )
+        return self._services[interface]
+
+    def call(self, name: str, **params: Any) -> Any:
+        """Call one operation of the table by name; lists become key arrays, results plain."""
+        op = BY_NAME[name]
+        service = self._service(op.interface)
+        args: dict[str, Any] = {}
+        for pname, ptype in op.params:
+            value = params[pname]
+            spec = TYPES[ptype]
+            if spec.kind == "array":
+                value = {spec.item_name: list(value)}
+            args[pname] = value
+        result = self._guard(name, lambda: getattr(service, name)(**args))
+        if op.outputs:
+            return {n: getattr(result, n, None) for n, _ in op.outputs}
+        return _plain(result, op.returns) if op.returns else None
+
+    def _guard(self, what: str, action: Any) -> Any:
+        """Run one remote action with retries on transport errors and error translation."""
+        attempt = 0
+        while True:
+            try:
+                return action()
+            except zeep_errors.Fault as exc:
+                raise self._fault(what, str(exc.message or "")) from None
+            except (zeep_errors.TransportError, requests.HTTPError) as exc:
+                response = getattr(exc, "response", None)
+                status = getattr(exc, "status_code", None) or getattr(response, "status_code", 0)
+                if status in _RETRY_STATUS and attempt < self.retries:
+                    attempt += 1
+                    time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
+                    continue
+                raise self._http(what, int(status or 0)) from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt < self.retries:
+                    attempt += 1
+                    time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
+                    continue
+                raise RetriableRemoteError(
+                    f"cannot reach the Hyperplanning Service Web at {self.url} "
+                    f"({type(exc).__name__})",
+                    record=what,
+                    hint="check the URL (host, port, root) and that the Service Web is running",
+                ) from None
+            except (
+                zeep_errors.DTDForbidden,
+                zeep_errors.EntitiesForbidden,
+                zeep_errors.XMLSyntaxError,
+                zeep_errors.XMLParseError,
+            ) as exc:
+                raise SourceError(
+                    f"unsafe or malformed XML from {self.url} ({type(exc).__name__})",
+                    record=what,
+                    hint="the URL may not point at a Hyperplanning Service Web",
+                ) from None
+
+    def _fault(self, what: str, message: str) -> SourceError:
+        message = redact(message)
+        hint = "check the key or parameters sent"
+        if "droit" in message.lower() or "accès refusé" in message.lower():
+            hint = "give the Service Web account the right for this interface in Hyperplanning"
+        return SourceError(f"Hyperplanning refused {what}: {message}", record=what, hint=hint)
+
+    def _http(self, what: str, status: int) -> Exception:
+        if status == 401:
+            return SourceError(
+                "Hyperplanning rejected the credentials (HTTP 401)",
+                record=what,
+                hint="check the user and password of the Service Web account",
+            )
+        if status == 403:
+            return SourceError(
+                "Hyperplanning forbids this account (HTTP 403)",
+                record=what,
+                hint="allow the account to use the Service Web",
+            )
+        if status == 404:
+            return SourceError(
+                f"no Hyperplanning Service Web at {self.url} (HTTP 404)",
+                record=what,
+                hint="the URL is the base including its root, e.g. https://host/hpsw/2025-2026",
+            )
+        if status in _RETRY_STATUS:
+            return RetriableRemoteError(
+                f"the Hyperplanning base is not available (HTTP {status})",
+                record=what,
+                hint="the HP server is stopped or the base is not published; retry later, "
+                "or check the academic-year URL",
+            )
+        return SourceError(f"Hyperplanning answered HTTP {status}", record=what)
+
+    # --- time --------------------------------------------------------------------------------
+    def to_wire(self, value: datetime) -> datetime:
+        """An aware datetime as the base's naive wall time."""
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: hpsync works with timezone-aware datetimes")
+        return value.astimezone(self.tz).replace(tzinfo=None)
+
+    def wall(self, value: datetime) -> datetime:
+        """A datetime from the wire as naive wall time (undoing the ``Z`` quirk)."""
+        offset = value.utcoffset()
+        if value.tzinfo is None or (self.z_is_local and offset is not None and not offset):
+            return value.replace(tzinfo=None)
+        return value.astimezone(self.tz).replace(tzinfo=None)
+
+    def from_wire(self, value: datetime) -> datetime:
+        """A datetime from the wire as an aware datetime in the base's zone."""
+        return self.wall(value).replace(tzinfo=self.tz, fold=0)
+
+    # --- public API ----------------------------------------------------------------------------
+    def base_info(self) -> BaseInfo:
+        """Version and first day of the base (also a credentials probe)."""
+        return BaseInfo(
+            self.base_id,
+            self.call("Version") or "",
+            self.call("DatePremierJourBase"),
+            self.timezone,
+        )
+
+    def read_school(self) -> dict[str, Any]:
+        """The whole base in the school snapshot format (absences and delays included)."""
+        return SchoolReader(self, chunk=self.chunk).read(self.base_id, self.timezone)
+
+    def read_snapshot(self) -> Snapshot:
+        """The whole base as domain records."""
+        return to_snapshot(self.read_school(), base_id=self.base_id)
+
+    def absences_between(self, learner_key: int, start: datetime, end: datetime) -> list[HpAbsence]:
+        """A learner's absences overlapping [start, end]."""
+        keys = self.call(
+            "AbsencesEtudiantEntre2Dates",
+            AEtudiant=learner_key,
+            ADateHeureDebut=self.to_wire(start),
+            ADateHeureFin=self.to_wire(end),
+        )
+        return [
+            HpAbsence(
+                key=k,
+                learner_key=learner_key,
+                start=self.from_wire(self.call("DateHeureDebutAbsenceEtudiant", AAbsence=k)),
+                end=self.from_wire(self.call("DateHeureFinAbsenceEtudiant", AAbsence=k)),
+                justified=bool(self.call("AbsenceEtudiantEstJustifiee", AAbsence=k)),
+                reason=self.call("MotifAbsenceEtudiant", AAbsence=k) or "",
+            )
+            for k in keys
+        ]
+
+    def add_absence(
+        self, learner_key: int, start: datetime, end: datetime, *, justified: bool, reason: str = ""
+    ) -> None:
+        """Record an absence over [start, end); the reason is set when given."""
+        key = self.call(
+            "AjouterAbsenceEtudiant",
+            AEtudiant=learner_key,
+            ADateHeureDebut=self.to_wire(start),
+            ADateHeureFin=self.to_wire(end),
+            AJustifie=justified,
+        )
+        if reason and key:
+            self.call("ModifierMotifAbsenceEtudiant", AAbsence=key, AMotif=reason)
+
+    def remove_absence(self, learner_key: int, start: datetime, end: datetime) -> None:
+        """Clear absences over [start, end) (nothing there is fine)."""
+        self.call(
+            "EnleverAbsenceEtudiant",
+            AEtudiant=learner_key,
+            ADateHeureDebut=self.to_wire(start),
+            ADateHeureFin=self.to_wire(end),
+        )
+
+    def delays_between(self, learner_key: int, start: datetime, end: datetime) -> list[HpDelay]:
+        """A learner's delays whose instant lies in [start, end]."""
+        keys = self.call(
+            "RetardsEtudiantEntre2Dates",
+            AEtudiant=learner_key,
+            ADateHeureDebut=self.to_wire(start),
+            ADateHeureFin=self.to_wire(end),
+        )
+        return [
+            HpDelay(
+                key=k,
+                learner_key=learner_key,
+                at=self.from_wire(self.call("DateHeureRetardEtudiant", ARetard=k)),
+                minutes=round(self.call("DureeRetardEtudiant", ARetard=k) * 1440),
+                justified=bool(self.call("RetardEtudiantEstJustifie", ARetard=k)),
+                reason=self.call("MotifRetardEtudiant", ARetard=k) or "",
+            )
+            for k in keys
+        ]
+
+    def add_delay(
+        self, learner_key: int, at: datetime, minutes: int, *, justified: bool, reason: str = ""
+    ) -> None:
+        """Record a delay of ``minutes`` at ``at``."""
+        key = self.call(
+            "CreerRetardEtudiant",
+            AEtudiant=learner_key,
+            ADateHeure=self.to_wire(at),
+            ADuree=minutes / 1440,
+            AJustifie=justified,
+        )
+        if reason and key:
+            self.call("ModifierMotifRetardEtudiant", ARetard=key, AMotif=reason)
+
+    def remove_delay(self, learner_key: int, at: datetime) -> None:
+        """Delete the learner's delays at that instant (to the second)."""
+        window = timedelta(seconds=1)
+        for delay in self.delays_between(learner_key, at - window, at + window):
+            if abs((delay.at - at).total_seconds()) < 1:
+                self.call("SupprimerRetardEtudiant", ARetard=delay.key)
+
+    def close(self) -> None:
+        """Release the HTTP session."""
+        self._transport.session.close()
+
+    def __enter__(self) -> HyperplanningClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"HyperplanningClient(url={self.url!r}, base_id={self.base_id!r})"
