@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -80,14 +81,10 @@ def test_twenty_thousand_mappings_in_one_batch(store: StateStore) -> None:
     """A large batch (20k rows) is stored whole, and a second put replaces it in place."""
     rows = [m("nord", "session", f"S{i:05}") for i in range(20_000)]
     store.put_mappings("nord", rows)
-    store.put_mappings("nord", [r.__class__(**{**_asdict(r), "content_hash": "x"}) for r in rows])
+    store.put_mappings("nord", [replace(r, content_hash="x") for r in rows])
     got = store.mappings("nord", "session")
     assert len(got) == 20_000
     assert {r.content_hash for r in got} == {"x"}
-
-
-def _asdict(row: MappingRow) -> dict[str, object]:
-    return {name: getattr(row, name) for name in row.__slots__}
 
 
 def test_rekey_renames_mappings_and_ledger(store: StateStore) -> None:
