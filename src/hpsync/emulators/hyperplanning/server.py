@@ -50,6 +50,7 @@ class EmulatorState:
     root: str = "/hpsw"
     z_suffix: bool = True
     unavailable: bool = False
+    fail_next: int = 0  # answer 503 to this many coming SOAP calls (transient outage)
     latency: float = 0.0
     denied_interfaces: set[str] = field(default_factory=set)
     calls: Counter[str] = field(default_factory=Counter)
@@ -104,6 +105,9 @@ def create_app(state: EmulatorState) -> Starlette:
         base_url = str(request.base_url).rstrip("/") + root
         if request.method == "GET":
             return _wsdl_response(rest, base_url)
+        if state.fail_next > 0:
+            state.fail_next -= 1
+            return _unavailable()
         return await _soap(request)
 
     def _wsdl_response(rest: str, base_url: str) -> Response:

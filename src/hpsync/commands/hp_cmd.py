@@ -1,0 +1,96 @@
+"""``hpsync emulate hyperplanning`` and ``hpsync snapshot`` (read a base into a file).
+
+``emulate_app`` is the shared ``emulate`` group: other emulators add their command to it
+(``from hpsync.commands.hp_cmd import emulate_app``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hpsync.errors import UsageError
+
+emulate_app = typer.Typer(help="Run a service emulator on loopback.", no_args_is_help=True)
+
+
+def load_snapshot_file(path: Path) -> dict[str, Any]:
+    """A school snapshot from disk, validated by the shared loader when it exists."""
+    try:
+        from hpsync.emulators.school_file import (  # type: ignore[import-not-found,unused-ignore]
+            load_school,
+        )
+    except ImportError:
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot read snapshot {path}: {exc}") from None
+        return data
+    loaded: dict[str, Any] = load_school(path)
+    return loaded
+
+
+@emulate_app.command("hyperplanning")
+def emulate_hyperplanning(
+    *,
+    data: Annotated[Path, typer.Option("--data", help="School snapshot JSON to serve.")],
+    user: Annotated[str, typer.Option("--user", help="HTTP Basic login to accept.")],
+    password: Annotated[str, typer.Option("--password", help="HTTP Basic password.")],
+    port: Annotated[int, typer.Option("--port", help="TCP port (0 = any free port).")] = 8123,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    root: Annotated[str, typer.Option("--root", help="URL root, e.g. /hpsw/2025-2026.")] = "/hpsw",
+    no_z: Annotated[
+        bool, typer.Option("--no-z", help="Send date-times without the 'Z' quirk.")
+    ] = False,
+    latency: Annotated[float, typer.Option("--latency", help="Seconds added per call.")] = 0.0,
+) -> None:
+    """Serve a school snapshot as a HYPERPLANNING Service Web (SOAP) until Ctrl-C."""
+    import uvicorn
+
+    from hpsync.emulators.hyperplanning import EmulatorState, School, create_app
+
+    state = EmulatorState(
+        School(load_snapshot_file(data)),
+        user=user,
+        password=password,
+        root=root,
+        z_suffix=not no_z,
+        latency=latency,
+    )
+    typer.echo(f"Hyperplanning emulator: http://{host}:{port}/{root.strip('/')}/wsdl")
+    uvicorn.run(create_app(state), host=host, port=port, log_level="warning", lifespan="off")
+
+
+def snapshot(
+    *,
+    hp_url: Annotated[str, typer.Option("--hp-url", help="Service Web base incl. root.")],
+    hp_user: Annotated[str, typer.Option("--hp-user", help="Service Web login.")],
+    hp_password_env: Annotated[
+        str, typer.Option("--hp-password-env", help="Environment variable holding the password.")
+    ],
+    timezone: Annotated[str, typer.Option("--timezone", help="The base's time zone.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the JSON.")],
+    base_id: Annotated[
+        str | None, typer.Option("--base-id", help="Base id (default: slug of the URL root).")
+    ] = None,
+) -> None:
+    """Read a whole Hyperplanning base and write it in the school snapshot format."""
+    from hpsync.hyperplanning import HyperplanningClient
+    from hpsync.secrets import resolve
+
+    password = resolve(f"env:{hp_password_env}", where="--hp-password-env")
+    with HyperplanningClient(
+        hp_url, hp_user, password, timezone=timezone, base_id=base_id
+    ) as client:
+        data = client.read_school()
+    output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {output}: {len(data['students'])} students, {len(data['courses'])} courses")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``emulate`` group and the ``snapshot`` command."""
+    app.add_typer(emulate_app, name="emulate")
+    app.command("snapshot")(snapshot)
