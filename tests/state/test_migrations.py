@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from importlib.resources import files
 
@@ -84,3 +85,35 @@ def test_migration_scripts_ship_inside_the_package() -> None:
     assert migrations.joinpath("script.py.mako").is_file()
     versions = [p.name for p in migrations.joinpath("versions").iterdir()]
     assert any(n.startswith("v0001") and n.endswith(".py") for n in versions)
+
+
+def test_concurrent_first_opens_both_succeed(store_url: str) -> None:
+    """Two processes opening an empty database at once both end up on one schema at head."""
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def open_once() -> None:
+        try:
+            barrier.wait()
+            StateStore.open(store_url).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    engine = create_engine(store_url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_importing_the_alembic_env_outside_alembic_is_harmless() -> None:
+    """Importing the migration environment (e.g. by a docs tool) runs no migration."""
+    from hpsync.state.migrations import env
+
+    assert callable(env.run_migrations)
