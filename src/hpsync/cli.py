@@ -24,7 +24,11 @@ app = typer.Typer(
 
 # Each module registers its own commands; listed here so the CLI's surface is readable
 # in one place.
-COMMAND_MODULES = ("hpsync.commands.config_cmd", "hpsync.commands.hp_cmd")
+COMMAND_MODULES = (
+    "hpsync.commands.config_cmd",
+    "hpsync.commands.hp_cmd",
+    "hpsync.commands.sync_cmd",
+)
 
 
 def _register_all() -> None:

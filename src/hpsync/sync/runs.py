@@ -165,10 +165,14 @@ def run_down(
     reason: str = "",
     now: datetime | None = None,
     batch_size: int = 500,
-    progress: Callable[[int], None] = lambda n: None,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
     holder: str | None = None,
 ) -> DownOutcome:
-    """Plan (and unless ``dry_run``, apply) the down flow of one account."""
+    """Plan (and unless ``dry_run``, apply) the down flow of one account.
+
+    ``progress`` is called once the plan is known, with the number of writes, and returns
+    the callback that advances by the number of items written.
+    """
     now = now or utcnow()
     account = setup.name
     with leased(store, account, holder or holder_name()) as lease:
@@ -186,6 +190,7 @@ def run_down(
                 out.counts = down_counts(planned.plan, None)
                 store.finish_run(run_id, "planned", out.counts)
                 return out
+            advance = progress(len(planned.plan.writes())) if progress else (lambda n: None)
             result = sync_account(
                 planned,
                 setup.target,
@@ -193,7 +198,7 @@ def run_down(
                 force=force,
                 batch_size=batch_size,
                 fence=lambda: store.check_fence(lease),
-                progress=progress,
+                progress=advance,
             )
         except GuardRefused as exc:
             store.finish_run(run_id, "refused", {}, error=str(exc))

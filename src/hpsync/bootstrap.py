@@ -1,0 +1,126 @@
+"""The one composition root: configuration → real adapters. Tests pass fakes instead."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from hpsync.adapters.edusign_account import EdusignAccount
+from hpsync.attendance.statuses import FinalPolicy
+from hpsync.edusign import EdusignClient
+from hpsync.engine.guards import GuardPolicy
+from hpsync.errors import UsageError
+from hpsync.hyperplanning import HyperplanningClient
+from hpsync.rules.policy import AccountRules, Couple, RoomMode, TrainerlessMode
+from hpsync.state import StateStore
+from hpsync.sync.runs import AccountSetup
+from hpsync.tutors import EdusignExternals
+
+if TYPE_CHECKING:
+    from hpsync.config import AccountConfig, Config
+
+
+def account_rules(account: AccountConfig) -> AccountRules:
+    """The pure rules of one account, from its configuration."""
+    return AccountRules(
+        account=account.name,
+        learner_couples=tuple(Couple(c.family, c.rubric) for c in account.learners),
+        course_include=tuple(Couple(c.family, c.rubric) for c in account.courses.include),
+        course_exclude=tuple(Couple(c.family, c.rubric) for c in account.courses.exclude),
+        tag_families=tuple(account.tag_families),
+        tutors=account.tutors,
+        exemptions=account.exemptions,
+        room_mode=RoomMode(account.room.mode),
+        fixed_room=account.room.fixed_name or "",
+        trainerless=TrainerlessMode.FICTITIOUS
+        if account.trainerless.mode == "fictitious"
+        else TrainerlessMode.SKIP,
+        fictitious_email=account.trainerless.email or "",
+    )
+
+
+def guard_policy(account: AccountConfig) -> GuardPolicy:
+    return GuardPolicy(
+        max_removal_share=account.guards.max_removal_share,
+        additions_only=account.guards.additions_only,
+    )
+
+
+def final_policy(account: AccountConfig) -> FinalPolicy:
+    final = account.attendance.final
+    if final.mode == "locked":
+        return FinalPolicy(locked=True)
+    return FinalPolicy(locked=False, hours_after_end=final.hours)
+
+
+@dataclass
+class Context:
+    """Opened adapters for one configuration; close it when done."""
+
+    config: Config
+    store: StateStore
+    hyperplanning: HyperplanningClient
+    accounts: dict[str, AccountSetup] = field(default_factory=dict)
+    clients: dict[str, EdusignClient] = field(default_factory=dict)
+
+    def account(self, name: str) -> AccountSetup:
+        try:
+            return self.accounts[name]
+        except KeyError:
+            known = ", ".join(sorted(self.accounts))
+            raise UsageError(
+                f"no account named {name!r}", hint=f"configured accounts: {known}"
+            ) from None
+
+    def selected(self, name: str | None) -> list[AccountSetup]:
+        return [self.account(name)] if name else list(self.accounts.values())
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.close()
+        self.hyperplanning.close()
+        self.store.close()
+
+
+def hyperplanning_client(config: Config) -> HyperplanningClient:
+    hp = config.hyperplanning
+    return HyperplanningClient(
+        str(hp.url),
+        hp.user,
+        hp.password.resolve("hyperplanning.password"),
+        timezone=config.timezone,
+        base_id=hp.base_id,
+        timeout=float(hp.timeout_seconds),
+    )
+
+
+def edusign_account(account: AccountConfig, index: int) -> tuple[EdusignClient, AccountSetup]:
+    client = EdusignClient(
+        str(account.url),
+        account.api_key.resolve(f"accounts[{index}].api_key"),
+        v3_base_url=str(account.v3_url) if account.v3_url else None,
+        api=account.api,
+        rate_scale=account.rate_scale,
+    )
+    target = EdusignAccount(account.name, client, EdusignExternals(client))
+    setup = AccountSetup(
+        account.name, account_rules(account), guard_policy(account), final_policy(account), target
+    )
+    return client, setup
+
+
+@contextmanager
+def open_context(config: Config) -> Iterator[Context]:
+    """Open the store and every client of a configuration."""
+    store = StateStore.open(config.state_url)
+    ctx = Context(config, store, hyperplanning_client(config))
+    try:
+        for index, account in enumerate(config.accounts):
+            client, setup = edusign_account(account, index)
+            ctx.clients[account.name] = client
+            ctx.accounts[account.name] = setup
+        yield ctx
+    finally:
+        ctx.close()

@@ -1,0 +1,254 @@
+"""``hpsync plan | sync | attendance | anomalies | explain | runs``: the daily commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from hpsync.bootstrap import Context, open_context
+from hpsync.engine.desired import build_desired
+from hpsync.engine.render import render_anomalies, render_plan
+from hpsync.model import Snapshot
+from hpsync.rules.explain import explain_learner, explain_session
+from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
+
+ConfigOpt = Annotated[
+    Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
+]
+AccountOpt = Annotated[str | None, typer.Option("--account", "-a", help="Only this account.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _load(path: Path) -> Any:
+    from hpsync.config import load_config
+
+    return load_config(path)
+
+
+def _snapshot(ctx: Context, quiet: bool) -> Snapshot:
+    if not quiet:
+        typer.echo(f"reading Hyperplanning base {ctx.config.hyperplanning.url} ...", err=True)
+    return ctx.hyperplanning.read_snapshot()
+
+
+def _progress(total: int, label: str, quiet: bool) -> tuple[Progress | None, Any]:
+    if quiet or total == 0:
+        return None, lambda n: None
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), transient=True)
+    task = bar.add_task(label, total=total)
+    bar.start()
+    return bar, lambda n: bar.advance(task, n)
+
+
+def _down(
+    config: Path, account: str | None, *, dry_run: bool, force: bool, reason: str, as_json: bool
+) -> int:
+    with open_context(_load(config)) as ctx:
+        snapshot = _snapshot(ctx, as_json)
+        results: list[DownOutcome] = []
+        bars: list[Progress] = []
+
+        def start(total: int, *, name: str) -> Any:
+            bar, advance = _progress(total, f"sync {name}", as_json)
+            if bar is not None:
+                bars.append(bar)
+            return advance
+
+        try:
+            for setup in ctx.selected(account):
+                results.append(
+                    run_down(
+                        ctx.store,
+                        snapshot,
+                        setup,
+                        dry_run=dry_run,
+                        force=force,
+                        reason=reason,
+                        progress=partial(start, name=setup.name),
+                    )
+                )
+        finally:
+            for bar in bars:
+                bar.stop()
+        if as_json:
+            typer.echo(json.dumps([_down_json(r) for r in results], indent=2, ensure_ascii=False))
+        else:
+            for result in results:
+                typer.echo(render_plan(result.planned.plan))
+                if result.result is not None:
+                    typer.echo(f"outcome: {result.outcome} {result.counts}")
+                    for item, message in result.result.failures[:20]:
+                        typer.echo(f"  failed {item.kind.value} {item.sid}: {message}")
+        return 1 if any(r.outcome == "partial" for r in results) else 0
+
+
+def _down_json(result: DownOutcome) -> dict[str, Any]:
+    body = result.planned.plan.to_json()
+    body.update({"run_id": result.run_id, "outcome": result.outcome, "counts": result.counts})
+    return body
+
+
+def register(app: typer.Typer) -> None:
+    """Add the daily commands to the CLI."""
+
+    @app.command("plan")
+    def plan(config: ConfigOpt, account: AccountOpt = None, as_json: JsonOpt = False) -> None:
+        """Show what a sync would write (creates, updates with diffs, removals); change nothing."""
+        raise typer.Exit(
+            _down(config, account, dry_run=True, force=False, reason="", as_json=as_json)
+        )
+
+    @app.command("sync")
+    def sync(
+        config: ConfigOpt,
+        account: AccountOpt = None,
+        force: Annotated[bool, typer.Option(help="Release the safety guards.")] = False,
+        reason: Annotated[str, typer.Option(help="Why the guards are released.")] = "",
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Apply the plan: push planning changes to Edusign (idempotent, safe to rerun)."""
+        raise typer.Exit(
+            _down(config, account, dry_run=False, force=force, reason=reason, as_json=as_json)
+        )
+
+    @app.command("attendance")
+    def attendance(
+        config: ConfigOpt,
+        account: AccountOpt = None,
+        since: Annotated[
+            datetime | None, typer.Option(help="Earliest session date (YYYY-MM-DD).")
+        ] = None,
+        report: Annotated[
+            bool, typer.Option("--report", help="Only report, write nothing.")
+        ] = False,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Write final Edusign attendance back into Hyperplanning (absences, delays)."""
+        with open_context(_load(config)) as ctx:
+            snapshot = _snapshot(ctx, as_json)
+            since_utc = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
+            results: list[UpOutcome] = []
+            for setup in ctx.selected(account):
+                results.append(
+                    run_up(
+                        ctx.store,
+                        snapshot,
+                        setup,
+                        ctx.hyperplanning,
+                        dry_run=report,
+                        since=since_utc,
+                    )
+                )
+            if as_json:
+                payload = [
+                    {
+                        "account": s.name,
+                        "run_id": r.run_id,
+                        "outcome": r.outcome,
+                        "counts": r.counts,
+                        "notes": r.plan.notes,
+                        "hand_added": r.plan.hand_added,
+                    }
+                    for s, r in zip(ctx.selected(account), results, strict=True)
+                ]
+                typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+            else:
+                for setup, result in zip(ctx.selected(account), results, strict=True):
+                    typer.echo(f"account {setup.name}: {result.outcome}")
+                    for key, value in sorted(result.counts.items()):
+                        typer.echo(f"  {key:<28} {value}")
+                    for note in result.plan.notes[:20] + result.plan.hand_added[:20]:
+                        typer.echo(f"  note: {note}")
+                    if result.report is not None:
+                        for change, message in result.report.failures[:20]:
+                            typer.echo(f"  failed {change.key}: {message}")
+            raise typer.Exit(1 if any(r.outcome == "partial" for r in results) else 0)
+
+    @app.command("anomalies")
+    def anomalies(config: ConfigOpt, account: AccountOpt = None, as_json: JsonOpt = False) -> None:
+        """List the Hyperplanning records to fix (no e-mail, no rubric, no trainer, ...)."""
+        with open_context(_load(config)) as ctx:
+            snapshot = _snapshot(ctx, as_json)
+            out: dict[str, Any] = {}
+            for setup in ctx.selected(account):
+                state = build_desired(snapshot, setup.rules)
+                if as_json:
+                    out[setup.name] = [
+                        {
+                            "code": a.code.value,
+                            "kind": a.kind,
+                            "key": a.key,
+                            "label": a.label,
+                            "message": a.message,
+                            "blocks": a.blocks,
+                        }
+                        for a in state.anomalies
+                    ]
+                else:
+                    typer.echo(f"== account {setup.name}")
+                    typer.echo(render_anomalies(state.anomalies))
+            if as_json:
+                typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+    @app.command("explain")
+    def explain(
+        config: ConfigOpt,
+        account: Annotated[str, typer.Option("--account", "-a", help="The account.")],
+        session: Annotated[str | None, typer.Option(help="Session key, e.g. 123-5.")] = None,
+        learner: Annotated[int | None, typer.Option(help="Learner key.")] = None,
+    ) -> None:
+        """Say which rule kept, dropped or mapped a session or a learner, and why."""
+        if (session is None) == (learner is None):
+            raise typer.BadParameter("give exactly one of --session or --learner")
+        with open_context(_load(config)) as ctx:
+            snapshot = _snapshot(ctx, True)
+            state = build_desired(snapshot, ctx.account(account).rules)
+            lines = (
+                explain_session(snapshot, state, session)
+                if session is not None
+                else explain_learner(snapshot, state, int(learner or 0))
+            )
+            typer.echo("\n".join(lines))
+
+    @app.command("runs")
+    def runs(config: ConfigOpt, account: AccountOpt = None, as_json: JsonOpt = False) -> None:
+        """List recent runs with their outcome and counts."""
+        from hpsync.state import StateStore
+
+        store = StateStore.open(_load(config).state_url)
+        try:
+            rows = store.runs(account, limit=50)
+        finally:
+            store.close()
+        if as_json:
+            typer.echo(
+                json.dumps(
+                    [
+                        {
+                            "run_id": r.run_id,
+                            "account": r.account,
+                            "flow": r.flow,
+                            "dry_run": r.dry_run,
+                            "started_at": r.started_at.isoformat(),
+                            "outcome": r.outcome,
+                            "counts": r.counts,
+                            "error": r.error,
+                        }
+                        for r in rows
+                    ],
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
+            return
+        for r in rows:
+            typer.echo(
+                f"{r.run_id:>5} {r.started_at:%Y-%m-%d %H:%M} {r.account:<12} {r.flow:<5} "
+                f"{'dry ' if r.dry_run else ''}{r.outcome or 'running'} {r.error[:80]}"
+            )
