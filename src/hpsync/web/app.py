@@ -1,0 +1,110 @@
+"""The dashboard's app factory: auth gate, security headers, login and logout.
+
+Every path but the login page and the stylesheet needs the session cookie: a page request
+without it is sent to ``/login``, anything else (a POST, ``/api/...``) gets 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, Form, Request, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from starlette.middleware.base import RequestResponseEndpoint
+
+from hpsync.secrets import Secret
+from hpsync.web.auth import COOKIE_NAME, SESSION_SECONDS, Auth
+from hpsync.web.context import Dashboard, make_env
+from hpsync.web.pages import add_pages
+from hpsync.web.source import DashboardSource
+
+PUBLIC_PATHS = frozenset({"/login", "/static/style.css"})
+STYLESHEET = Path(__file__).parent / "static" / "style.css"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    source: DashboardSource,
+    *,
+    token: Secret,
+    accounts: list[str],
+    plan_now: Callable[[str], str] | None = None,
+    hp_record_url: Callable[[str], str | None] | None = None,
+    clock: Callable[[], datetime] = _now,
+) -> FastAPI:
+    """A dashboard over ``source`` (a StateStore) for ``accounts``, behind ``token``."""
+    dash = Dashboard(
+        source=source,
+        auth=Auth(token),
+        accounts=tuple(accounts),
+        plan_now=plan_now,
+        hp_record_url=hp_record_url,
+        clock=clock,
+        env=make_env(),
+    )
+    app = FastAPI(title="hpsync", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.middleware("http")
+    async def gate(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        request.state.session = dash.auth.verify(request.cookies.get(COOKIE_NAME))
+        if request.state.session is None and request.url.path not in PUBLIC_PATHS:
+            if request.method == "GET" and not request.url.path.startswith("/api/"):
+                response: Response = RedirectResponse("/login", status_code=303)
+            else:
+                response = JSONResponse({"detail": "login required"}, status_code=401)
+        else:
+            response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.get("/static/style.css")
+    def stylesheet() -> FileResponse:
+        return FileResponse(STYLESHEET, media_type="text/css")
+
+    @app.get("/login")
+    def login_page(request: Request) -> Response:
+        if request.state.session is not None:
+            return RedirectResponse("/", status_code=303)
+        return dash.render(request, "login.html", error="")
+
+    @app.post("/login")
+    def login(request: Request, token: Annotated[str, Form()] = "") -> Response:
+        if not dash.auth.token_ok(token):
+            return dash.render(request, "login.html", status=401, error="wrong token")
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            COOKIE_NAME,
+            dash.auth.issue(),
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    @app.post("/logout")
+    def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+        session = request.state.session
+        if not dash.auth.csrf_ok(session, csrf):
+            return JSONResponse({"detail": "bad CSRF token"}, status_code=403)
+        dash.auth.revoke(session)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE_NAME)
+        return response
+
+    add_pages(app, dash)
+    return app

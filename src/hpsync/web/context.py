@@ -1,0 +1,74 @@
+"""What every route needs: the source, the auth, the accounts, the template renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from hpsync.web.auth import Auth, Session
+from hpsync.web.source import DashboardSource
+from hpsync.web.timefmt import ago, stamp
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def make_env() -> Environment:
+    """Jinja2 with autoescape on for everything: no value reaches a page unescaped."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["stamp"] = stamp
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The app's dependencies, built once by ``create_app``."""
+
+    source: DashboardSource
+    auth: Auth
+    accounts: tuple[str, ...]
+    plan_now: Callable[[str], str] | None
+    hp_record_url: Callable[[str], str | None] | None
+    clock: Callable[[], datetime]
+    env: Environment
+
+    def render(
+        self, request: Request, name: str, *, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        """Render a page with the values every page uses (nav, CSRF for the logout form)."""
+        session: Session | None = getattr(request.state, "session", None)
+        now = self.clock()
+        html = self.env.get_template(name).render(
+            accounts=self.accounts,
+            logged_in=session is not None,
+            csrf=self.auth.csrf(session) if session else "",
+            path=request.url.path,
+            now=now,
+            ago=lambda value: ago(value, now),
+            record_link=self.record_link,
+            plan_enabled=self.plan_now is not None,
+            **values,
+        )
+        return HTMLResponse(html, status_code=status)
+
+    def record_link(self, record: str) -> str | None:
+        """The Hyperplanning URL of a record, only when it is a plain http(s) URL."""
+        if self.hp_record_url is None:
+            return None
+        url = self.hp_record_url(record)
+        if not url or urlsplit(url).scheme not in {"http", "https"}:
+            return None
+        return url

@@ -1,0 +1,229 @@
+"""Pure view models: turn store rows into what a page shows (no I/O, no HTML).
+
+Decisions live here so they are tested without a server: what "healthy" means, how a
+run's plan is grouped, which items count as drift, how anomalies are gathered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hpsync.state.rows import LedgerRow, PlanItemRow, RunRow
+from hpsync.web.timefmt import ago
+
+FAILING_OUTCOMES = frozenset({"failed", "refused", "error"})
+# The order a reader expects: what will be written first, then what is only reported.
+ACTION_ORDER = ("create", "update", "remove", "protected", "hand_made", "adopt", "forget")
+FLOWS = ("down", "up")
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """An account's state in one word, and the time since it last synced cleanly."""
+
+    status: str  # "ok", "partial", "failing", "never run"
+    last_good: datetime | None
+    since_good: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field: the value the target has, the value the planning wants."""
+
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """A plan item with its stored explanation decoded."""
+
+    key: str
+    kind: str
+    action: str
+    source_id: str
+    remote_id: str
+    summary: str
+    reason: str
+    drift: str
+    changes: tuple[Change, ...]
+    outcome: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnomalyView:
+    """One anomaly of a run: its code, the Hyperplanning record and what is wrong."""
+
+    account: str
+    run_id: int
+    code: str
+    record: str
+    label: str
+    message: str
+    blocks: int
+
+
+@dataclass(slots=True)
+class RunView:
+    """A run's plan grouped by action, with its anomalies and drift set apart."""
+
+    groups: list[tuple[str, list[ItemView]]] = field(default_factory=list)
+    anomalies: list[AnomalyView] = field(default_factory=list)
+    drift: list[ItemView] = field(default_factory=list)
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def _text(value: Any) -> str:
+    """A field value as a reader sees it: strings bare, the rest as compact JSON."""
+    if value is None:
+        return "∅"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _details(raw: str) -> dict[str, Any]:
+    """Decode details_json; a damaged row still shows, without its explanation."""
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def item_view(row: PlanItemRow) -> ItemView:
+    """Decode one stored plan item."""
+    details = _details(row.details_json)
+    changes = tuple(
+        Change(str(c.get("field", "?")), _text(c.get("before")), _text(c.get("after")))
+        for c in details.get("changes") or ()
+        if isinstance(c, dict)
+    )
+    return ItemView(
+        key=row.item_key,
+        kind=row.kind,
+        action=row.action,
+        source_id=row.source_id,
+        remote_id=row.remote_id,
+        summary=row.summary,
+        reason=str(details.get("reason") or ""),
+        drift=str(details.get("drift") or ""),
+        changes=changes,
+        outcome=row.outcome,
+        message=row.message,
+    )
+
+
+def anomaly_view(account: str, run_id: int, row: PlanItemRow) -> AnomalyView:
+    """Decode one anomaly stored as a plan item of kind ``anomaly``."""
+    details = _details(row.details_json)
+    blocks = details.get("blocks")
+    return AnomalyView(
+        account=account,
+        run_id=run_id,
+        code=row.action,
+        record=row.source_id,
+        label=str(details.get("label") or row.message or ""),
+        message=row.summary,
+        blocks=blocks if isinstance(blocks, int) else 0,
+    )
+
+
+def run_view(run: RunRow, rows: Sequence[PlanItemRow]) -> RunView:
+    """Group a run's items by action (known actions first), anomalies and drift apart."""
+    view = RunView()
+    by_action: dict[str, list[ItemView]] = {}
+    for row in rows:
+        if row.kind == "anomaly":
+            view.anomalies.append(anomaly_view(run.account, run.run_id, row))
+            continue
+        item = item_view(row)
+        by_action.setdefault(item.action, []).append(item)
+        if item.drift:
+            view.drift.append(item)
+    order = [a for a in ACTION_ORDER if a in by_action]
+    order += sorted(a for a in by_action if a not in ACTION_ORDER)
+    view.groups = [(action, by_action[action]) for action in order]
+    view.outcomes = dict(
+        Counter(i.outcome for group in view.groups for i in group[1]).most_common()
+    )
+    return view
+
+
+def _status(outcome: str | None) -> str:
+    if outcome == "ok":
+        return "ok"
+    if outcome in FAILING_OUTCOMES:
+        return "failing"
+    return "partial"
+
+
+def health(runs: Iterable[RunRow], now: datetime) -> Health:
+    """Worst state among the latest real (not dry) finished run of each flow."""
+    real = [r for r in runs if not r.dry_run and r.outcome is not None]
+    if not real:
+        return Health("never run", None, "never")
+    latest: dict[str, RunRow] = {}
+    for run in sorted(real, key=lambda r: r.run_id, reverse=True):
+        latest.setdefault(run.flow, run)
+    states = {_status(r.outcome) for r in latest.values()}
+    status = next(s for s in ("failing", "partial", "ok") if s in states)
+    good = [r.finished_at or r.started_at for r in real if r.outcome == "ok"]
+    last_good = max(good) if good else None
+    return Health(status, last_good, ago(last_good, now))
+
+
+def latest_by_flow(runs: Iterable[RunRow]) -> dict[str, RunRow]:
+    """The newest run of each flow (dry or not, finished or not)."""
+    latest: dict[str, RunRow] = {}
+    for run in sorted(runs, key=lambda r: r.run_id, reverse=True):
+        latest.setdefault(run.flow, run)
+    return latest
+
+
+def writes_of(run: RunRow) -> int:
+    """Records a run actually wrote: planned writes less failures; attendance written."""
+    if run.dry_run:
+        return 0
+    c = run.counts
+    if run.flow == "up":
+        return sum(v for k, v in c.items() if k.startswith("written."))
+    done = c.get("created", 0) + c.get("updated", 0) + c.get("removed", 0)
+    return max(0, done - c.get("failed", 0))
+
+
+def anomalies_by_code(views: Iterable[AnomalyView]) -> list[tuple[str, list[AnomalyView]]]:
+    """Anomalies grouped by code, the most frequent code first."""
+    groups: dict[str, list[AnomalyView]] = {}
+    for a in views:
+        groups.setdefault(a.code, []).append(a)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerView:
+    """An account's attendance write-back: what is stuck, and how much went through."""
+
+    counts: dict[str, int]
+    pending: list[LedgerRow]
+    failed: list[LedgerRow]
+
+
+def ledger_view(rows: Iterable[LedgerRow]) -> LedgerView:
+    """Counts per status; pending and failed rows, most retried first."""
+    rows = list(rows)
+    counts = Counter(r.status for r in rows)
+    pending = sorted((r for r in rows if r.status == "pending"), key=lambda r: -r.attempts)
+    failed = sorted((r for r in rows if r.status == "failed"), key=lambda r: -r.attempts)
+    return LedgerView(
+        {s: counts.get(s, 0) for s in ("written", "removed", "pending", "failed")},
+        pending,
+        failed,
+    )

@@ -1,0 +1,93 @@
+"""An in-memory stand-in for the state store, with the StateStore method names the
+dashboard reads plus the writes the test data needs (so one filler fills both)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from hpsync.state.rows import LedgerRow, MappingRow, PlanItemRow, RunRow
+
+
+class FakeStore:
+    """Dict-backed runs, plan items, ledger and mappings; newest run first, like the store."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self._clock = clock
+        self._runs: dict[int, RunRow] = {}
+        self._items: dict[int, list[PlanItemRow]] = {}
+        self._ledger: dict[tuple[str, str, str, str], LedgerRow] = {}
+        self._mappings: dict[tuple[str, str, str], MappingRow] = {}
+
+    # -- writes (same signatures as StateStore) ------------------------------------------
+    def start_run(
+        self,
+        account: str,
+        flow: str,
+        *,
+        dry_run: bool = False,
+        meta: Mapping[str, Any] | None = None,
+    ) -> int:
+        run_id = len(self._runs) + 1
+        meta_copy = json.loads(json.dumps(dict(meta or {})))
+        self._runs[run_id] = RunRow(
+            run_id, account, flow, dry_run, self._clock(), None, None, {}, "", meta_copy
+        )
+        return run_id
+
+    def finish_run(
+        self, run_id: int, outcome: str, counts: Mapping[str, int], *, error: str = ""
+    ) -> None:
+        run = self._runs[run_id]
+        self._runs[run_id] = replace(
+            run, finished_at=self._clock(), outcome=outcome, counts=dict(counts), error=error
+        )
+
+    def add_plan_items(self, run_id: int, items: Sequence[PlanItemRow]) -> None:
+        self._items.setdefault(run_id, []).extend(items)
+
+    def set_item_outcomes(self, run_id: int, outcomes: Mapping[str, tuple[str, str]]) -> None:
+        self._items[run_id] = [
+            replace(i, outcome=outcomes[i.item_key][0], message=outcomes[i.item_key][1])
+            if i.item_key in outcomes
+            else i
+            for i in self._items.get(run_id, [])
+        ]
+
+    def ledger_put(self, row: LedgerRow) -> None:
+        key = (row.account, row.session_sid, row.learner_sid, row.mark_kind)
+        self._ledger[key] = row
+
+    def put_mappings(self, account: str, rows: Sequence[MappingRow]) -> None:
+        for r in rows:
+            self._mappings[(account, r.kind, r.source_id)] = r
+
+    # -- reads (what the dashboard uses) -------------------------------------------------
+    def runs(self, account: str | None = None, limit: int = 50) -> list[RunRow]:
+        rows = [r for r in self._runs.values() if account is None or r.account == account]
+        return sorted(rows, key=lambda r: r.run_id, reverse=True)[:limit]
+
+    def get_run(self, run_id: int) -> RunRow | None:
+        return self._runs.get(run_id)
+
+    def plan_items(self, run_id: int) -> list[PlanItemRow]:
+        return list(self._items.get(run_id, []))
+
+    def ledger(
+        self, account: str, *, status: str | None = None, since: datetime | None = None
+    ) -> list[LedgerRow]:
+        rows = [
+            r
+            for r in self._ledger.values()
+            if r.account == account
+            and (status is None or r.status == status)
+            and (since is None or r.updated_at >= since)
+        ]
+        return sorted(rows, key=lambda r: (r.session_sid, r.learner_sid, r.mark_kind))
+
+    def mappings(self, account: str, kind: str | None = None) -> list[MappingRow]:
+        rows = [r for (a, k, _), r in self._mappings.items() if a == account and kind in (None, k)]
+        return sorted(rows, key=lambda r: (r.kind, r.source_id))

@@ -1,0 +1,196 @@
+"""One school's history, written through the store's own write methods.
+
+The same filler feeds the in-memory fake and a real SQLite StateStore, so every page test
+runs on both. Values are chosen to be found on the pages (and a secret and markup to be
+proven absent or escaped).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from hpsync.secrets import Secret
+from hpsync.state.rows import LedgerRow, MappingRow, PlanItemRow
+
+TOKEN = "dash-token-7f3a9c"
+LEAKED = Secret("edusign-api-key-XYZ123", source="test")  # registered for redaction
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+NOW = START + timedelta(days=3)
+ACCOUNTS = ["paris", "lyon", "nantes"]  # nantes never ran
+XSS = "<script>alert('x')</script>"
+
+
+class StepClock:
+    """A clock that moves one hour each time it is read: runs get distinct times."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(hours=1)
+        return self.now
+
+
+class Writable(Protocol):
+    def start_run(
+        self, account: str, flow: str, *, dry_run: bool = False, meta: Any = None
+    ) -> int: ...
+    def finish_run(self, run_id: int, outcome: str, counts: Any, *, error: str = "") -> None: ...
+    def add_plan_items(self, run_id: int, items: Any) -> None: ...
+    def set_item_outcomes(self, run_id: int, outcomes: Any) -> None: ...
+    def ledger_put(self, row: LedgerRow) -> None: ...
+    def put_mappings(self, account: str, rows: Any) -> None: ...
+
+
+def item(
+    key: str,
+    kind: str,
+    action: str,
+    sid: str,
+    summary: str,
+    *,
+    reason: str = "",
+    drift: str = "",
+    changes: list[tuple[str, Any, Any]] | None = None,
+    remote_id: str = "",
+) -> PlanItemRow:
+    details = {
+        "reason": reason,
+        "drift": drift,
+        "changes": [{"field": f, "before": b, "after": a} for f, b, a in changes or []],
+    }
+    return PlanItemRow(key, kind, action, sid, remote_id, summary, json.dumps(details))
+
+
+def anomaly(code: str, record: str, message: str, label: str) -> PlanItemRow:
+    details = json.dumps({"label": label, "blocks": 2})
+    key = f"anomaly:{code}:{record}"
+    return PlanItemRow(key, "anomaly", code, record, "", message, details, "noop", label)
+
+
+def fill(store: Writable) -> dict[str, int]:
+    """Write the history; returns the ids of the runs the tests look at."""
+    ids: dict[str, int] = {}
+    # paris: a clean down run, then an attendance run, then a partial down run.
+    ids["paris_down_ok"] = run = store.start_run("paris", "down", meta={"base_id": "2026"})
+    store.finish_run(run, "ok", {"created": 40, "updated": 2, "removed": 0, "anomalies": 1})
+    ids["paris_up"] = run = store.start_run("paris", "up")
+    store.finish_run(run, "ok", {"written.absence": 5, "written.delay": 2, "failed": 0})
+    ids["paris_down"] = run = store.start_run("paris", "down", meta={"base_id": "2026"})
+    store.add_plan_items(
+        run,
+        [
+            item(
+                "learner:L4001",
+                "learner",
+                "create",
+                "learner 4001",
+                "Alice Martin",
+                reason="kept by rule rubric: BTS SIO 1",
+            ),
+            item(
+                "session:S77",
+                "session",
+                "update",
+                "session 77",
+                "Maths — 2026-03-05 09:00",
+                reason="room changed in Hyperplanning",
+                drift="edited",
+                changes=[("room", "B12", "C07"), ("trainer", None, "Dupont")],
+                remote_id="crs-991",
+            ),
+            item(
+                "trainer:T9",
+                "trainer",
+                "remove",
+                "trainer 9",
+                f"Bob {XSS}",
+                reason="no longer in family Formateurs",
+            ),
+            item(
+                "learner:HM1",
+                "learner",
+                "hand_made",
+                "",
+                "Carol (made in Edusign)",
+                drift="hand_made",
+                remote_id="stu-555",
+            ),
+            anomaly("learner_without_rubric", "learner 4031", "learner has no rubric", "Dan Petit"),
+            anomaly("session_no_trainer", "session 88", "session has no trainer", "Physique"),
+        ],
+    )
+    store.set_item_outcomes(
+        run,
+        {
+            "learner:L4001": ("done", ""),
+            "session:S77": ("done", ""),
+            "trainer:T9": ("failed", "Edusign answered 409: professor has signed courses"),
+        },
+    )
+    store.finish_run(
+        run, "partial", {"created": 1, "updated": 1, "removed": 1, "failed": 1, "anomalies": 2}
+    )
+    # a later dry run planned again: its plan is the newest view of paris' down flow.
+    ids["paris_dry"] = run = store.start_run("paris", "down", dry_run=True)
+    store.add_plan_items(
+        run,
+        [
+            item(
+                "learner:HM1",
+                "learner",
+                "hand_made",
+                "",
+                "Carol (made in Edusign)",
+                drift="hand_made",
+                remote_id="stu-555",
+            ),
+            anomaly("learner_without_rubric", "learner 4031", "learner has no rubric", "Dan Petit"),
+            anomaly("learner_without_rubric", "learner 4032", "learner has no rubric", "Eve"),
+            anomaly("learner_no_email", "learner 4050", "learner has no e-mail", "Fay Roux"),
+        ],
+    )
+    store.finish_run(run, "planned", {"created": 0, "anomalies": 3})
+    # lyon: a refused run whose error text carries a secret (must be redacted).
+    ids["lyon_down"] = run = store.start_run("lyon", "down")
+    store.finish_run(
+        run, "refused", {}, error=f"deletion guard: 80% removed (key {LEAKED.reveal()})"
+    )
+    # paris' attendance ledger and what the account holds.
+    at = START + timedelta(days=1)
+    for n, (status, attempts, reason) in enumerate(
+        [
+            ("written", 1, ""),
+            ("written", 1, ""),
+            ("written", 2, ""),
+            ("pending", 2, "sheet still open in Edusign"),
+            ("failed", 5, "Hyperplanning refused: learner not in session"),
+        ]
+    ):
+        store.ledger_put(
+            LedgerRow(
+                "paris",
+                f"S{n}",
+                f"L{n}",
+                "absence",
+                status,
+                f"fp{n}",
+                at,
+                at + timedelta(hours=2),
+                False,
+                reason,
+                "detail",
+                attempts,
+                at,
+            )
+        )
+    store.put_mappings(
+        "paris",
+        [
+            MappingRow("paris", kind, sid, f"r-{sid}", "h", at)
+            for kind, sid in [("learner", "L1"), ("learner", "L2"), ("session", "S1")]
+        ],
+    )
+    return ids
