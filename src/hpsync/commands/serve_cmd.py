@@ -1,0 +1,88 @@
+"""``hpsync serve``: the dashboard over a state store, behind a token.
+
+The token comes from an environment variable (never a command-line value: those show in
+``ps``). Without ``--account`` the accounts are those the store has runs for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from hpsync.errors import UsageError
+from hpsync.secrets import Secret, resolve
+from hpsync.web.source import DashboardSource
+
+MIN_TOKEN_LENGTH = 12
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def known_accounts(store: DashboardSource, limit: int = 1000) -> list[str]:
+    """Accounts the store has runs for, sorted (when none is named on the command line)."""
+    return sorted({run.account for run in store.runs(limit=limit)})
+
+
+def check_token(token: Secret) -> None:
+    """Refuse a token a person could guess in an afternoon."""
+    if len(token.reveal()) < MIN_TOKEN_LENGTH:
+        raise UsageError(
+            f"the dashboard token is shorter than {MIN_TOKEN_LENGTH} characters",
+            record="--token-env",
+            hint="generate one: python -c 'import secrets; print(secrets.token_urlsafe(24))'",
+        )
+
+
+def serve(
+    store_url: str,
+    token: Secret,
+    accounts: list[str],
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    *,
+    plan_now: Callable[[str], str] | None = None,
+    hp_record_url: Callable[[str], str | None] | None = None,
+) -> None:
+    """Open the store and serve the dashboard until interrupted."""
+    import uvicorn
+
+    from hpsync.state import StateStore
+    from hpsync.web import create_app
+
+    check_token(token)
+    with StateStore.open(store_url) as store:
+        names = list(accounts) or known_accounts(store)
+        app = create_app(
+            store, token=token, accounts=names, plan_now=plan_now, hp_record_url=hp_record_url
+        )
+        if host not in LOOPBACK:
+            typer.echo(
+                f"warning: serving plain HTTP on {host}: put a TLS proxy in front of it", err=True
+            )
+        typer.echo(f"dashboard on http://{host}:{port}/ for {', '.join(names) or 'no account'}")
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the CLI."""
+
+    @app.command("serve")
+    def serve_command(
+        state_url: Annotated[
+            str, typer.Option("--state-url", help="State store URL, e.g. sqlite:///hpsync.db.")
+        ],
+        token_env: Annotated[
+            str,
+            typer.Option("--token-env", help="Environment variable holding the login token."),
+        ],
+        host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+        account: Annotated[
+            list[str] | None,
+            typer.Option("--account", "-a", help="Account to show (repeatable; default: all)."),
+        ] = None,
+    ) -> None:
+        """Serve the dashboard: runs, plans, anomalies, drift, attendance ledger."""
+        token = resolve(f"env:{token_env}", where="--token-env")
+        serve(state_url, token, list(account or []), host, port)
