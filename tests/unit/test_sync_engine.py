@@ -196,3 +196,14 @@ def test_far_sessions_use_timedelta_window() -> None:
 
     since, until = read_window(small_snapshot())
     assert since <= at(0, 8) and until >= at(4, 16) and until - since < timedelta(days=10)
+
+
+def test_hand_edit_of_a_locked_sheet_is_drift_without_a_write() -> None:
+    """A locked sheet edited by hand is reported as drift and left as it is."""
+    target, journal = FakeTarget(), MemoryJournal()
+    sync(small_snapshot(), target, journal)
+    target.edit_by_hand(Kind.SESSION, sid(Kind.SESSION, "10-2"), room="Amphi")
+    target.mark(Kind.SESSION, sid(Kind.SESSION, "10-2"), locked=True)
+    plan = plan_account(small_snapshot(), RULES, target, journal, now=NOW, guards=LOOSE).plan
+    assert plan.writes() == []
+    assert [(d.action, d.drift) for d in plan.drift()] == [(Action.PROTECTED, "edited")]

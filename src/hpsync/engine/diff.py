@@ -193,12 +193,15 @@ def _diff_one(
         )
     if kind is Kind.SESSION and (found.locked or (found.end is not None and found.end <= now)):
         why = "locked" if found.locked else "already over"
+        by_hand = last is not None and last.content_hash == digest
         return _replace(
             base,
             action=Action.PROTECTED,
             remote_id=found.remote_id,
             changes=changes,
-            reason=f"the sheet is {why}: not rewritten",
+            drift="edited" if by_hand else "",
+            reason=f"{'edited by hand in Edusign; ' if by_hand else ''}"
+            f"the sheet is {why}: not rewritten",
         )
     edited = last is not None and last.content_hash == digest
     return _replace(
