@@ -9,10 +9,11 @@ from fastapi.testclient import TestClient
 
 from hpsync.secrets import Secret
 from hpsync.web import create_app
+from hpsync.web.chart import chart_svg
 
 from .conftest import PLANS
 from .fakes import FakeStore
-from .school import ACCOUNTS, LEAKED, NOW, TOKEN, StepClock
+from .school import ACCOUNTS, LEAKED, NOW, TOKEN, StepClock, fill
 
 
 def _text(html: str) -> str:
@@ -172,3 +173,14 @@ def test_api_overview_reports_health(client: TestClient) -> None:
     body = client.get("/api/overview").json()
     health = {a["account"]: a["health"] for a in body["accounts"]}
     assert health == {"paris": "partial", "lyon": "failing", "nantes": "never run"}
+
+
+def test_chart_marks_each_runs_anomalies() -> None:
+    """Each finished run gets an anomaly point whose tooltip gives its count."""
+    store = FakeStore(StepClock())
+    fill(store)
+    svg = str(chart_svg(store.runs("paris"), title="paris <chart>"))
+    assert svg.count('class="anomaly"') == 4
+    assert "run 3: 2 anomalies" in svg
+    assert "<title>paris &lt;chart&gt;</title>" in svg
+    assert "no finished runs yet" in str(chart_svg([], title="empty"))

@@ -65,6 +65,12 @@ def chart_svg(runs: Sequence[RunRow], *, title: str, limit: int = 30) -> Markup:
         f'<polyline class="anomalies" points="{points}" fill="none" '
         f'stroke="{ANOMALY_COLOUR}" stroke-width="2"/>'
     )
+    for n, (run, value) in enumerate(zip(done, anomalies, strict=True)):
+        tip = escape(f"run {run.run_id}: {value} anomalies")
+        parts.append(
+            f'<circle class="anomaly" cx="{LEFT + n * step + step / 2:.1f}" cy="{y(value):.1f}" '
+            f'r="3" fill="{ANOMALY_COLOUR}"><title>{tip}</title></circle>'
+        )
     parts += [
         f'<text x="{LEFT}" y="{HEIGHT - 16}" font-size="11">{escape(stamp(done[0].started_at))}'
         "</text>",
