@@ -7,6 +7,7 @@ The token comes from an environment variable (never a command-line value: those 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -64,18 +65,39 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
 
 
+def plan_now_for(config_path: Path) -> Callable[[str], str]:
+    """A dry-run plan of one account, computed on demand from the configuration."""
+
+    def plan(account: str) -> str:
+        from hpsync.bootstrap import open_context
+        from hpsync.config import load_config
+        from hpsync.engine.render import render_plan
+        from hpsync.sync.runs import run_down
+
+        with open_context(load_config(config_path)) as ctx:
+            snapshot = ctx.hyperplanning.read_snapshot()
+            outcome = run_down(ctx.store, snapshot, ctx.account(account), dry_run=True)
+            return render_plan(outcome.planned.plan)
+
+    return plan
+
+
 def register(app: typer.Typer) -> None:
     """Add ``serve`` to the CLI."""
 
     @app.command("serve")
-    def serve_command(
+    def serve_command(  # noqa: PLR0917 (one parameter per CLI option)
+        config: Annotated[
+            Path | None,
+            typer.Option("--config", "-c", help="hpsync.toml: state, token and accounts from it."),
+        ] = None,
         state_url: Annotated[
-            str, typer.Option("--state-url", help="State store URL, e.g. sqlite:///hpsync.db.")
-        ],
+            str | None, typer.Option("--state-url", help="State store URL (without --config).")
+        ] = None,
         token_env: Annotated[
-            str,
+            str | None,
             typer.Option("--token-env", help="Environment variable holding the login token."),
-        ],
+        ] = None,
         host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
         account: Annotated[
@@ -84,5 +106,28 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Serve the dashboard: runs, plans, anomalies, drift, attendance ledger."""
+        if config is not None:
+            from hpsync.config import load_config
+
+            cfg = load_config(config)
+            if cfg.dashboard is None and token_env is None:
+                raise UsageError(
+                    "no dashboard token configured",
+                    record=str(config),
+                    hint='add [dashboard] token = "env:HPSYNC_DASHBOARD_TOKEN"',
+                )
+            token = (
+                resolve(f"env:{token_env}", where="--token-env")
+                if token_env
+                else cfg.dashboard.token.resolve("dashboard.token")  # type: ignore[union-attr]
+            )
+            names = list(account or []) or [a.name for a in cfg.accounts]
+            serve(cfg.state_url, token, names, host, port, plan_now=plan_now_for(config))
+            return
+        if state_url is None or token_env is None:
+            raise UsageError(
+                "give --config FILE, or both --state-url and --token-env",
+                hint="hpsync serve --config hpsync.toml",
+            )
         token = resolve(f"env:{token_env}", where="--token-env")
         serve(state_url, token, list(account or []), host, port)
