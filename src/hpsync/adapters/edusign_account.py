@@ -109,9 +109,18 @@ class EdusignAccount:
     def write(
         self, kind: Kind, items: Sequence[PlanItem], ids: Mapping[str, str]
     ) -> list[WriteOutcome]:
-        upserts = [i for i in items if i.action in (Action.CREATE, Action.UPDATE)]
+        # People are updated by Edusign id (v1 PATCH), never by external id: after a yearly
+        # switch their Edusign API_ID still carries last year's identity, and an upsert by
+        # external id would create a second person. The PATCH also rewrites the API_ID.
+        people = (Kind.LEARNER, Kind.TRAINER)
+        patches = [i for i in items if i.action is Action.UPDATE and kind in people and i.remote_id]
+        upserts = [
+            i for i in items if i.action in (Action.CREATE, Action.UPDATE) and i not in patches
+        ]
         removals = [i for i in items if i.action is Action.REMOVE]
         outcomes: dict[str, WriteOutcome] = {}
+        for item in patches:
+            outcomes[item.key] = self._guarded(item, partial(self._patch_person, kind, item, ids))
         if upserts:
             for item, outcome in zip(upserts, self._upsert(kind, upserts, ids), strict=True):
                 outcomes[item.key] = outcome
@@ -172,6 +181,13 @@ class EdusignAccount:
                     )
                 )
         return out
+
+    def _patch_person(self, kind: Kind, item: PlanItem, ids: Mapping[str, str]) -> str:
+        if kind is Kind.LEARNER:
+            self.client.update_student(item.remote_id, self._student(item, ids))
+        else:
+            self.client.update_professor(item.remote_id, self._professor(item))
+        return item.remote_id
 
     def _upsert_group(self, item: PlanItem, ids: Mapping[str, str]) -> str:
         record = item.record
