@@ -138,3 +138,43 @@ Index("ix_runs_account", runs.c.account, runs.c.run_id)
 Index("ix_ledger_account_status", ledger.c.account, ledger.c.status)
 Index("ix_ledger_account_updated", ledger.c.account, ledger.c.updated_at)
 Index("ix_mappings_remote", mappings.c.account, mappings.c.kind, mappings.c.remote_id)
+
+# -- v0002: marks (final attendance as read by the up flow) and the notification log ------
+
+marks = Table(
+    "marks",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("session_sid", String, primary_key=True),
+    Column("learner_sid", String, primary_key=True),
+    Column("status", String, nullable=False),
+    Column("late_minutes", Integer, nullable=False),
+    Column("left_at", UtcDateTime(), nullable=True),
+    Column("justified", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("session_start", UtcDateTime(), nullable=False),
+    Column("session_end", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("dedup_key", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("recipient", String, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("status", String, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime(), nullable=True),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+)
+
+Index("ix_marks_account_start", marks.c.account, marks.c.session_start)
+Index("ix_marks_account_learner", marks.c.account, marks.c.learner_sid, marks.c.session_start)
+Index("ix_notifications_account_created", notifications.c.account, notifications.c.created_at)
+Index("ix_notifications_account_status", notifications.c.account, notifications.c.status)
