@@ -96,6 +96,21 @@ def hyperplanning_client(config: Config) -> HyperplanningClient:
     )
 
 
+def previous_clients(config: Config) -> list[HyperplanningClient]:
+    """Clients of the previous bases, whose pending attendance is still written back."""
+    return [
+        HyperplanningClient(
+            str(prev.url),
+            prev.user,
+            prev.password.resolve(f"hyperplanning.previous[{i}].password"),
+            timezone=config.timezone,
+            base_id=prev.base_id,
+            timeout=float(prev.timeout_seconds),
+        )
+        for i, prev in enumerate(config.hyperplanning.previous)
+    ]
+
+
 def edusign_account(account: AccountConfig, index: int) -> tuple[EdusignClient, AccountSetup]:
     client = EdusignClient(
         str(account.url),

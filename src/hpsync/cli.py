@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "hpsync.commands.config_cmd",
     "hpsync.commands.hp_cmd",
     "hpsync.commands.sync_cmd",
+    "hpsync.commands.year_cmd",
     "hpsync.commands.serve_cmd",
 )
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from hpsync.bootstrap import Context, open_context
+from hpsync.bootstrap import Context, open_context, previous_clients
 from hpsync.engine.desired import build_desired
 from hpsync.engine.render import render_anomalies, render_plan
 from hpsync.model import Snapshot
@@ -134,6 +134,19 @@ def register(app: typer.Typer) -> None:
             snapshot = _snapshot(ctx, as_json)
             since_utc = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
             results: list[UpOutcome] = []
+            for previous in previous_clients(ctx.config):
+                # Last year's base: finish writing its attendance back, then leave it.
+                try:
+                    old = previous.read_snapshot()
+                    for setup in ctx.selected(account):
+                        done = run_up(ctx.store, old, setup, previous, dry_run=report)
+                        if not as_json:
+                            typer.echo(
+                                f"previous base {old.base.base_id}, account "
+                                f"{setup.name}: {done.outcome} {done.counts}"
+                            )
+                finally:
+                    previous.close()
             for setup in ctx.selected(account):
                 results.append(
                     run_up(

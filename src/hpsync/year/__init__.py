@@ -1,0 +1,1 @@
+"""The yearly planning change: follow next year's base without duplicating anyone."""
