@@ -255,7 +255,7 @@ def _sessions(
     trainer_emails: Counter[str] = Counter(
         (t.email or "").strip().lower() for t in snapshot.trainers.values() if t.email
     )
-    blocked: Counter[tuple[AnomalyCode, str]] = Counter()
+    no_trainer: dict[int, list[tuple[str, str]]] = {}
     for key in sorted(snapshot.sessions):
         decision = state.session_decisions[key]
         if not decision.kept:
@@ -317,18 +317,7 @@ def _sessions(
             continue
         trainers = _session_trainers(snapshot, rules, state, session, trainer_emails)
         if isinstance(trainers, str):
-            blocked[(AnomalyCode.SESSION_NO_TRAINER, key)] += 1
-            state.anomalies.append(
-                Anomaly(
-                    AnomalyCode.SESSION_NO_TRAINER,
-                    "session",
-                    key,
-                    session_name(snapshot, session),
-                    f"{trainers}: skipped (give it a trainer with an e-mail in Hyperplanning, "
-                    "or configure a fictitious trainer)",
-                    blocks=1,
-                )
-            )
+            no_trainer.setdefault(session.course_key, []).append((key, trainers))
             state.session_decisions[key] = Decision(False, "trainerless", trainers)
             continue
         rooms = [snapshot.rooms[r] for r in session.room_keys if r in snapshot.rooms]
@@ -347,6 +336,19 @@ def _sessions(
             room=room,
             learner_sids=tuple(sorted(roster)),
             description=session.memo,
+        )
+    for course_key, skipped in sorted(no_trainer.items()):
+        first_key, why = skipped[0]
+        state.anomalies.append(
+            Anomaly(
+                AnomalyCode.SESSION_NO_TRAINER,
+                "course",
+                str(course_key),
+                session_name(snapshot, snapshot.sessions[first_key]),
+                f"{why}: its sessions are skipped (give the course a trainer with an e-mail in "
+                "Hyperplanning, or configure a fictitious trainer)",
+                blocks=len(skipped),
+            )
         )
     _trainer_anomalies(snapshot, state)
 
