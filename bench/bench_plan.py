@@ -79,7 +79,8 @@ def main(sizes: list[str]) -> None:
         rows.append(row)
         print(
             f"P3 {size:<3} learners={row['learners']:<6} sessions={row['sessions']:<7} "
-            f"initial plan {row['initial_plan_cpu_s']} s CPU ({row['initial_plan_writes']} writes), "
+            f"initial plan {row['initial_plan_cpu_s']} s CPU "
+            f"({row['initial_plan_writes']} writes), "
             f"no-change plan {row['nochange_plan_cpu_s']} s CPU "
             f"({row['nochange_plan_writes']} writes), peak RSS {row['peak_rss_mib']} MiB"
         )
