@@ -58,6 +58,11 @@ def is_public_holiday(day: date) -> bool:
     return (day.month, day.day) in PUBLIC_HOLIDAYS
 
 
+def is_teaching_day(day: date) -> bool:
+    """False on a public holiday and in July/August (the year ends on 30 June)."""
+    return not is_public_holiday(day) and day.month not in (7, 8)
+
+
 def shift_year(day: date, years: int = 1) -> date:
     """The same calendar day ``years`` later (29 February becomes 28 February)."""
     try:

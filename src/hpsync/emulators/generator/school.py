@@ -302,7 +302,8 @@ def _guarantee(
     if not any(not c["teachers"] for c in courses):
         simple[0]["teachers"] = []
     if not any(len(c["teachers"]) > 1 for c in courses):
-        simple[1]["teachers"] = sorted({*simple[1]["teachers"], 1, 2})
+        single = next(c for c in simple if len(c["teachers"]) == 1)
+        single["teachers"].append(1 if single["teachers"][0] != 1 else 2)
     if not any(not c["rooms"] for c in courses):
         simple[2]["rooms"] = []
     if not any(c["memo"] for c in courses):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from hpsync.emulators.generator.academic import is_public_holiday
+from hpsync.emulators.generator.academic import is_teaching_day
 from hpsync.emulators.generator.names import MEMOS
 
 PRESENTIEL, DISTANCIEL, AUTONOMIE = 41, 42, 43
@@ -23,6 +23,11 @@ STARTS: tuple[tuple[int, int], ...] = (
 #: Durations in hours with their weights.
 DURATIONS: tuple[float, ...] = (1.0, 1.5, 2.0, 3.0)
 DURATION_WEIGHTS: tuple[float, ...] = (0.2, 0.25, 0.4, 0.15)
+
+
+def _teaching_day(day: date) -> str | None:
+    """ISO date of a teaching day, or None on a public holiday or after 30 June."""
+    return day.isoformat() if is_teaching_day(day) else None
 
 
 @dataclass
@@ -50,13 +55,7 @@ class Timetable:
         self.rng = rng
         self.n_weeks = len(weeks)
         self.days: list[list[str | None]] = [
-            [
-                None
-                if is_public_holiday(m + timedelta(days=d))
-                else (m + timedelta(days=d)).isoformat()
-                for d in range(5)
-            ]
-            for m in weeks
+            [_teaching_day(m + timedelta(days=d)) for d in range(5)] for m in weeks
         ]
         self.rooms = rooms
         self.teachers_by_subject = teachers_by_subject
