@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -27,8 +28,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output."
 
 def _load(path: Path) -> Any:
     from hpsync.config import load_config
+    from hpsync.logging import configure_logging
 
-    return load_config(path)
+    config = load_config(path)
+    configure_logging(config.log_format, os.environ.get("HPSYNC_LOG_LEVEL", "warning"))
+    return config
 
 
 def _snapshot(ctx: Context, quiet: bool) -> Snapshot:

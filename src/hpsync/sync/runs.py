@@ -23,6 +23,7 @@ from hpsync.engine.apply import ApplyResult
 from hpsync.engine.guards import GuardPolicy
 from hpsync.engine.plan import Action, Plan
 from hpsync.errors import GuardRefused, HpsyncError
+from hpsync.logging import get_logger
 from hpsync.model import Snapshot
 from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
 from hpsync.rules.policy import AccountRules
@@ -32,6 +33,7 @@ from hpsync.sync.store_adapters import StoreJournal, StoreLedger
 from hpsync.sync.up import UpPlan, plan_attendance, run_attendance
 
 LEASE_SECONDS = 15 * 60
+log = get_logger("hpsync.runs")
 
 
 class Target(TargetAccount, AttendanceSource, Protocol):
@@ -178,6 +180,7 @@ def run_down(
     with leased(store, account, holder or holder_name()) as lease:
         meta = {"base_id": snapshot.base.base_id, "forced": force, "reason": reason}
         run_id = store.start_run(account, "down", dry_run=dry_run, meta=meta)
+        log.info("run started", run_id=run_id, account=account, flow="down", dry_run=dry_run)
         journal = StoreJournal(store, account, run_id=run_id, clock=utcnow)
         try:
             _check_base(store, account, snapshot)
@@ -211,6 +214,7 @@ def run_down(
         out.outcome = "ok" if result.ok else "partial"
         out.counts = down_counts(planned.plan, result)
         store.finish_run(run_id, out.outcome, out.counts)
+        log.info("run finished", run_id=run_id, account=account, outcome=out.outcome, **out.counts)
         return out
 
 
@@ -265,6 +269,7 @@ def run_up(
         out.outcome = "ok" if not report.failures else "partial"
         out.counts = up_counts(plan, report)
         store.finish_run(run_id, out.outcome, out.counts)
+        log.info("run finished", run_id=run_id, account=account, flow="up", outcome=out.outcome)
         return out
 
 
