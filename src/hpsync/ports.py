@@ -88,3 +88,7 @@ class AttendanceSource(Protocol):
     """Where attendance is read: the sheets of one Edusign account."""
 
     def read_sheets(self, *, since: datetime, until: datetime) -> list[Sheet]: ...
+
+    def read_sheet(self, course_id: str) -> Sheet:
+        """One sheet by Edusign id (a webhook told us it changed)."""
+        ...

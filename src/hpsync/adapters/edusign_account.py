@@ -242,22 +242,35 @@ class EdusignAccount:
         justified = {
             a.id: reasons.get(a.type, a.comment) for a in self.client.list_justified_absences()
         }
-        sheets: list[Sheet] = []
-        for course in self.client.list_courses(since.date(), until.date()):
-            marks = []
-            for record in course.students:
-                present = bool(record.state) or record.signature is not None
-                reason = justified.get(record.absence_id or "", "") or record.comment
-                marks.append(
-                    SheetMark(
-                        session_sid=course.api_id,
-                        learner_sid=api.get(record.student_id, ""),
-                        present=present,
-                        delay_minutes=int(record.delay or 0),
-                        left_at=record.early_departure or record.excluded,
-                        justified=bool(record.absence_id) or bool(record.comment.strip()),
-                        reason=reason,
-                    )
+        return [
+            self._sheet(course, api, justified)
+            for course in self.client.list_courses(since.date(), until.date())
+        ]
+
+    def read_sheet(self, course_id: str) -> Sheet:
+        """One sheet, for a webhook event about it."""
+        students = self.client.list_students(include_archived=True)
+        api = {s.id: s.api_id for s in students}
+        reasons = {r.id: r.name for r in self.client.absence_reasons()}
+        justified = {
+            a.id: reasons.get(a.type, a.comment) for a in self.client.list_justified_absences()
+        }
+        return self._sheet(self.client.get_course(course_id), api, justified)
+
+    def _sheet(self, course: Course, api: Mapping[str, str], justified: Mapping[str, str]) -> Sheet:
+        marks = []
+        for record in course.students:
+            present = bool(record.state) or record.signature is not None
+            reason = justified.get(record.absence_id or "", "") or record.comment
+            marks.append(
+                SheetMark(
+                    session_sid=course.api_id,
+                    learner_sid=api.get(record.student_id, ""),
+                    present=present,
+                    delay_minutes=int(record.delay or 0),
+                    left_at=record.early_departure or record.excluded,
+                    justified=bool(record.absence_id) or bool(record.comment.strip()),
+                    reason=reason,
                 )
-            sheets.append(Sheet(course.api_id, course.id, bool(course.locked), tuple(marks)))
-        return sheets
+            )
+        return Sheet(course.api_id, course.id, bool(course.locked), tuple(marks))

@@ -11,7 +11,7 @@ import json
 import os
 import socket
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -240,10 +240,11 @@ def run_up(
     dry_run: bool = False,
     now: datetime | None = None,
     since: datetime | None = None,
+    courses: Sequence[str] | None = None,
     progress: Callable[[int], None] = lambda n: None,
     holder: str | None = None,
 ) -> UpOutcome:
-    """Read final sheets and write attendance back into Hyperplanning."""
+    """Read final sheets (all, or only ``courses``) and write attendance back."""
     now = now or utcnow()
     account = setup.name
     with leased(store, account, holder or holder_name()):
@@ -254,7 +255,11 @@ def run_up(
         try:
             start, end = read_window(snapshot)
             start = max(start, since) if since else start
-            sheets = setup.target.read_sheets(since=start, until=min(end, now))
+            sheets = (
+                [setup.target.read_sheet(course) for course in courses]
+                if courses is not None
+                else setup.target.read_sheets(since=start, until=min(end, now))
+            )
             plan = plan_attendance(snapshot, sheets, ledger.entries(), setup.final, now=now)
             out = UpOutcome(run_id, plan)
             if dry_run:

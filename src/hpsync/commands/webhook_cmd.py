@@ -1,0 +1,81 @@
+"""``hpsync webhook``: receive Edusign webhooks and write that sheet's attendance back."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hpsync.errors import HpsyncError, UsageError
+from hpsync.logging import configure_logging, get_logger
+
+SNAPSHOT_TTL = 600.0
+log = get_logger("hpsync.webhook")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``webhook`` to the CLI."""
+
+    @app.command("webhook")
+    def webhook(
+        config: Annotated[Path, typer.Option("--config", "-c", help="Configuration file.")],
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8090,
+    ) -> None:
+        """Serve POST /webhook/<account>: verified events update only their sheet."""
+        import uvicorn
+
+        from hpsync.bootstrap import open_context
+        from hpsync.config import load_config
+        from hpsync.model import Snapshot
+        from hpsync.sync.runs import run_up
+        from hpsync.webhook import create_app
+
+        cfg = load_config(config)
+        configure_logging(cfg.log_format, "info")
+        secrets = {
+            a.name: a.webhook_secret.resolve(f"accounts[{i}].webhook_secret")
+            for i, a in enumerate(cfg.accounts)
+            if a.webhook_secret is not None
+        }
+        if not secrets:
+            raise UsageError(
+                "no account has a webhook_secret",
+                record=str(config),
+                hint='add webhook_secret = "env:EDUSIGN_WEBHOOK_SECRET" to the account',
+            )
+        events: queue.Queue[tuple[str, str]] = queue.Queue()
+
+        def work() -> None:
+            with open_context(cfg) as ctx:
+                cached: tuple[float, Snapshot] | None = None
+                while True:
+                    account, course = events.get()
+                    try:
+                        if cached is None or time.monotonic() - cached[0] > SNAPSHOT_TTL:
+                            cached = (time.monotonic(), ctx.hyperplanning.read_snapshot())
+                        out = run_up(
+                            ctx.store,
+                            cached[1],
+                            ctx.account(account),
+                            ctx.hyperplanning,
+                            courses=[course],
+                        )
+                        log.info(
+                            "sheet written back",
+                            account=account,
+                            course=course,
+                            outcome=out.outcome,
+                        )
+                    except HpsyncError as exc:
+                        log.error(
+                            "sheet not written back", account=account, course=course, error=str(exc)
+                        )
+
+        threading.Thread(target=work, daemon=True, name="webhook-worker").start()
+        receiver = create_app(secrets, lambda account, _kind, course: events.put((account, course)))
+        uvicorn.run(receiver, host=host, port=port, log_level="warning", server_header=False)
