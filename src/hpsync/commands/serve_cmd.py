@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
     """Add ``serve`` to the CLI."""
 
     @app.command("serve")
-    def serve_command(  # noqa: PLR0917 (one parameter per CLI option)
+    def serve_command(
         config: Annotated[
             Path | None,
             typer.Option("--config", "-c", help="hpsync.toml: state, token and accounts from it."),

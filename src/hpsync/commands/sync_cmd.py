@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from hpsync.bootstrap import Context, open_context, previous_clients
 from hpsync.engine.desired import build_desired
 from hpsync.engine.render import render_anomalies, render_plan
+from hpsync.errors import GuardRefused, UsageError
 from hpsync.model import Snapshot
 from hpsync.rules.explain import explain_learner, explain_session
 from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
@@ -51,8 +52,17 @@ def _progress(total: int, label: str, quiet: bool) -> tuple[Progress | None, Any
 
 
 def _down(
-    config: Path, account: str | None, *, dry_run: bool, force: bool, reason: str, as_json: bool
+    config: Path,
+    account: str | None,
+    *,
+    dry_run: bool,
+    force: bool,
+    reason: str,
+    as_json: bool,
+    out: Path | None = None,
+    approved_file: Path | None = None,
 ) -> int:
+    approved = _read_approved(approved_file) if approved_file else None
     with open_context(_load(config)) as ctx:
         snapshot = _snapshot(ctx, as_json)
         results: list[DownOutcome] = []
@@ -75,11 +85,21 @@ def _down(
                         force=force,
                         reason=reason,
                         progress=partial(start, name=setup.name),
+                        approved=_approved_for(approved, setup.name),
                     )
                 )
         finally:
             for bar in bars:
                 bar.stop()
+        if out is not None:
+            body = {
+                "format": "hpsync-plan/1",
+                "created_at": datetime.now(UTC).isoformat(),
+                "base_id": snapshot.base.base_id,
+                "accounts": {r.planned.plan.account: r.planned.plan.to_json() for r in results},
+            }
+            out.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
+            typer.echo(f"plan written to {out}; apply it with `hpsync sync --plan {out}`", err=True)
         if as_json:
             typer.echo(json.dumps([_down_json(r) for r in results], indent=2, ensure_ascii=False))
         else:
@@ -92,6 +112,32 @@ def _down(
         return 1 if any(r.outcome == "partial" for r in results) else 0
 
 
+def _read_approved(path: Path) -> dict[str, Any]:
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"cannot read the approved plan {path}: {exc}",
+            hint="write one with `hpsync plan --out plan.json`",
+        ) from None
+    if not isinstance(body, dict) or body.get("format") != "hpsync-plan/1":
+        raise UsageError(f"{path} is not an hpsync plan", hint="use `hpsync plan --out FILE`")
+    return body
+
+
+def _approved_for(approved: dict[str, Any] | None, account: str) -> dict[str, Any] | None:
+    if approved is None:
+        return None
+    plan = approved.get("accounts", {}).get(account)
+    if plan is None:
+        raise GuardRefused(
+            f"the approved plan has no part for account {account!r}",
+            record=f"account {account}",
+            hint="approve a plan that covers it, or pass --account",
+        )
+    return dict(plan)
+
+
 def _down_json(result: DownOutcome) -> dict[str, Any]:
     body = result.planned.plan.to_json()
     body.update({"run_id": result.run_id, "outcome": result.outcome, "counts": result.counts})
@@ -102,10 +148,17 @@ def register(app: typer.Typer) -> None:
     """Add the daily commands to the CLI."""
 
     @app.command("plan")
-    def plan(config: ConfigOpt, account: AccountOpt = None, as_json: JsonOpt = False) -> None:
+    def plan(
+        config: ConfigOpt,
+        account: AccountOpt = None,
+        as_json: JsonOpt = False,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Store the plan (with its hash) for approval.")
+        ] = None,
+    ) -> None:
         """Show what a sync would write (creates, updates with diffs, removals); change nothing."""
         raise typer.Exit(
-            _down(config, account, dry_run=True, force=False, reason="", as_json=as_json)
+            _down(config, account, dry_run=True, force=False, reason="", as_json=as_json, out=out)
         )
 
     @app.command("sync")
@@ -115,10 +168,24 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option(help="Release the safety guards.")] = False,
         reason: Annotated[str, typer.Option(help="Why the guards are released.")] = "",
         as_json: JsonOpt = False,
+        plan_file: Annotated[
+            Path | None,
+            typer.Option("--plan", help="Apply exactly this approved plan, or refuse."),
+        ] = None,
     ) -> None:
         """Apply the plan: push planning changes to Edusign (idempotent, safe to rerun)."""
+        if force and not reason.strip():
+            raise typer.BadParameter('--force needs --reason "why" (it is recorded)')
         raise typer.Exit(
-            _down(config, account, dry_run=False, force=force, reason=reason, as_json=as_json)
+            _down(
+                config,
+                account,
+                dry_run=False,
+                force=force,
+                reason=reason,
+                as_json=as_json,
+                approved_file=plan_file,
+            )
         )
 
     @app.command("attendance")

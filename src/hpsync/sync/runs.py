@@ -7,6 +7,7 @@ their per-item outcomes, and the base the account follows.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import socket
@@ -15,11 +16,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.engine.apply import ApplyResult
+from hpsync.engine.approval import check_approved
 from hpsync.engine.guards import GuardPolicy
 from hpsync.engine.plan import Action, Plan
 from hpsync.errors import GuardRefused, HpsyncError
@@ -169,6 +171,7 @@ def run_down(
     batch_size: int = 500,
     progress: Callable[[int], Callable[[int], None]] | None = None,
     holder: str | None = None,
+    approved: dict[str, Any] | None = None,
 ) -> DownOutcome:
     """Plan (and unless ``dry_run``, apply) the down flow of one account.
 
@@ -178,7 +181,13 @@ def run_down(
     now = now or utcnow()
     account = setup.name
     with leased(store, account, holder or holder_name()) as lease:
-        meta = {"base_id": snapshot.base.base_id, "forced": force, "reason": reason}
+        meta = {
+            "base_id": snapshot.base.base_id,
+            "forced": force,
+            "reason": reason,
+            "by": getpass.getuser() if force else "",
+            "approved_plan": (approved or {}).get("plan_hash", ""),
+        }
         run_id = store.start_run(account, "down", dry_run=dry_run, meta=meta)
         log.info("run started", run_id=run_id, account=account, flow="down", dry_run=dry_run)
         journal = StoreJournal(store, account, run_id=run_id, clock=utcnow)
@@ -189,6 +198,8 @@ def run_down(
             )
             store.add_plan_items(run_id, plan_rows(planned.plan))
             out = DownOutcome(run_id, planned)
+            if approved is not None and not dry_run:
+                check_approved(approved, planned.plan)
             if dry_run:
                 out.counts = down_counts(planned.plan, None)
                 store.finish_run(run_id, "planned", out.counts)
