@@ -112,6 +112,24 @@ def _down(
         return 1 if any(r.outcome == "partial" for r in results) else 0
 
 
+def _impact(new_path: Path, current_path: Path, account: str | None) -> None:
+    """Desired states under both configurations, compared account by account."""
+    from hpsync.bootstrap import account_rules
+    from hpsync.engine.impact import impact
+
+    new, current = _load(new_path), _load(current_path)
+    with open_context(new) as ctx:
+        snapshot = _snapshot(ctx, False)
+    before = {a.name: a for a in current.accounts}
+    after = {a.name: a for a in new.accounts}
+    for name in sorted(set(before) | set(after)):
+        if account and name != account:
+            continue
+        old = build_desired(snapshot, account_rules(before[name])) if name in before else None
+        now = build_desired(snapshot, account_rules(after[name])) if name in after else None
+        typer.echo("\n".join(impact(name, old, now).lines()))
+
+
 def _read_approved(path: Path) -> dict[str, Any]:
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
@@ -155,8 +173,15 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", help="Store the plan (with its hash) for approval.")
         ] = None,
+        compare: Annotated[
+            Path | None,
+            typer.Option(help="Preview what --config would move compared with this current one."),
+        ] = None,
     ) -> None:
         """Show what a sync would write (creates, updates with diffs, removals); change nothing."""
+        if compare is not None:
+            _impact(config, compare, account)
+            return
         raise typer.Exit(
             _down(config, account, dry_run=True, force=False, reason="", as_json=as_json, out=out)
         )

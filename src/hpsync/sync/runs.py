@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from hpsync.alerts.record import record_final_marks
 from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.engine.apply import ApplyResult
@@ -272,6 +273,7 @@ def run_up(
                 else setup.target.read_sheets(since=start, until=min(end, now))
             )
             plan = plan_attendance(snapshot, sheets, ledger.entries(), setup.final, now=now)
+            record_final_marks(store, account, snapshot, sheets, setup.final, now=now)
             out = UpOutcome(run_id, plan)
             if dry_run:
                 out.counts = up_counts(plan, None)
