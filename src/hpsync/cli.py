@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "hpsync.commands.sync_cmd",
     "hpsync.commands.year_cmd",
     "hpsync.commands.webhook_cmd",
+    "hpsync.commands.ops_cmd",
     "hpsync.commands.serve_cmd",
     "hpsync.commands.generate_cmd",
     "hpsync.commands.alerts_cmd",

@@ -1,0 +1,135 @@
+"""``hpsync status`` (freshness per account and flow) and ``hpsync doctor`` (what to fix)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hpsync.errors import HpsyncError
+
+ConfigOpt = Annotated[
+    Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
+]
+GOOD = ("ok", "partial")
+
+
+def _age(then: datetime | None, now: datetime) -> str:
+    if then is None:
+        return "never"
+    seconds = int((now - then).total_seconds())
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} days ago"
+
+
+def freshness(store: Any, account: str, now: datetime) -> dict[str, Any]:
+    """Time since the last good run per flow, and the lag of the newest mark written back."""
+    runs = [r for r in store.runs(account, limit=500) if not r.dry_run]
+    out: dict[str, Any] = {"account": account, "base": store.get_meta(account, "base_id")}
+    for flow in ("down", "up"):
+        good = [r for r in runs if r.flow == flow and r.outcome in GOOD and r.finished_at]
+        last = max((r.finished_at for r in good), default=None)
+        out[f"{flow}_last_good"] = last.isoformat() if last else None
+        out[f"{flow}_age_seconds"] = int((now - last).total_seconds()) if last else None
+        failing = [r for r in runs if r.flow == flow][:1]
+        out[f"{flow}_last_outcome"] = failing[0].outcome if failing else None
+    written = [row for row in store.ledger(account) if row.status == "written"]
+    newest = max((row.hp_end for row in written), default=None)
+    out["newest_mark_written"] = newest.isoformat() if newest else None
+    out["mark_lag_seconds"] = int((now - newest).total_seconds()) if newest else None
+    out["failed_marks"] = sum(1 for row in store.ledger(account) if row.status == "failed")
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``status`` and ``doctor`` to the CLI."""
+
+    @app.command("status")
+    def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        """Freshness per account: last good run of each flow, newest mark written back."""
+        from hpsync.config import load_config
+        from hpsync.state import StateStore
+
+        cfg = load_config(config)
+        now = datetime.now(UTC)
+        with StateStore.open(cfg.state_url) as store:
+            rows = [freshness(store, a.name, now) for a in cfg.accounts]
+        if as_json:
+            typer.echo(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            down = datetime.fromisoformat(row["down_last_good"]) if row["down_last_good"] else None
+            up = datetime.fromisoformat(row["up_last_good"]) if row["up_last_good"] else None
+            newest = (
+                datetime.fromisoformat(row["newest_mark_written"])
+                if row["newest_mark_written"]
+                else None
+            )
+            typer.echo(
+                f"{row['account']:<12} base {row['base'] or '-'}  down {_age(down, now)} "
+                f"(last: {row['down_last_outcome'] or '-'})  up {_age(up, now)} "
+                f"(last: {row['up_last_outcome'] or '-'})  newest mark written: "
+                f"{_age(newest, now)}  failed marks: {row['failed_marks']}"
+            )
+
+    @app.command("doctor")
+    def doctor(config: ConfigOpt) -> None:
+        """Check configuration, connectivity, credentials and rights on both sides."""
+        from hpsync.bootstrap import edusign_account, hyperplanning_client
+        from hpsync.config import check_config, load_config
+        from hpsync.state import StateStore
+
+        problems = check_config(config)
+        if problems:
+            for p in problems:
+                typer.echo(f"✗ config: {p}")
+            raise typer.Exit(2)
+        cfg = load_config(config)
+        typer.echo(f"✓ config {config}: {len(cfg.accounts)} account(s)")
+        failures = 0
+
+        def check(label: str, call: Any) -> None:
+            nonlocal failures
+            try:
+                typer.echo(f"✓ {label}: {call()}")
+            except HpsyncError as exc:
+                failures += 1
+                typer.echo(f"✗ {label}: {exc}")
+
+        def store_ok() -> str:
+            with StateStore.open(cfg.state_url) as store:
+                return f"{store.dialect} state store reachable"
+
+        check("state store", store_ok)
+
+        def hp_ok() -> str:
+            client = hyperplanning_client(cfg)
+            try:
+                info = client.base_info()
+                snap = client.read_snapshot()
+                return (
+                    f"{info.version}, base {info.base_id} from {info.first_day}; read "
+                    f"{len(snap.learners)} learners, {len(snap.sessions)} sessions"
+                )
+            finally:
+                client.close()
+
+        check(f"Hyperplanning {cfg.hyperplanning.url}", hp_ok)
+        for index, account in enumerate(cfg.accounts):
+
+            def es_ok(account: Any = account, index: int = index) -> str:
+                client, _setup = edusign_account(account, index)
+                try:
+                    school = client.school()
+                    return f"school {school.name or school.id!r}, API key accepted"
+                finally:
+                    client.close()
+
+            check(f"Edusign account {account.name} ({account.url})", es_ok)
+        raise typer.Exit(1 if failures else 0)
