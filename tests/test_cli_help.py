@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import typer.main
+from typer.testing import CliRunner
 
 from hpsync.cli import app
 
@@ -19,16 +20,31 @@ def _commands(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ..
 
 
 def test_every_command_has_help() -> None:
-    """Each command and group prints help and exits 0."""
-    root = typer.main.get_command(app)
-    paths = _commands(root)
-    assert ("config",) in paths
+    """Each command and group prints its help and exits 0."""
+    paths = _commands(typer.main.get_command(app))
+    assert {("config",), ("plan",), ("sync",), ("attendance",), ("year", "switch")} <= set(paths)
+    runner = CliRunner()
     for path in paths:
-        out = subprocess.run(
-            [sys.executable, "-m", "hpsync", *path, "--help"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert out.returncode == 0, (path, out.stderr)
-        assert "Usage" in out.stdout
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage" in result.output
+
+
+def test_the_console_entry_point_runs() -> None:
+    """`python -m hpsync --help` works as installed, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-m", "hpsync", "--help"], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0 and "sync" in out.stdout
+
+
+def test_errors_are_one_line_with_an_exit_code(tmp_path: object) -> None:
+    """A missing configuration file is one 'error:' line and exit code 2, no traceback."""
+    out = subprocess.run(
+        [sys.executable, "-m", "hpsync", "plan", "-c", "/nonexistent/hpsync.toml"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert out.stderr.startswith("error:") and "Traceback" not in out.stderr
