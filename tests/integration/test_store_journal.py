@@ -58,3 +58,31 @@ def test_ledger_in_sqlite_makes_the_second_writeback_write_nothing(tmp_path: Pat
     plan = plan_attendance(small_snapshot(), sheets, ledger.entries(), FinalPolicy(), now=later)
     assert plan.changes == []
     assert [r.status for r in store.ledger("a")] == ["written"]
+
+
+def test_lease_of_a_killed_local_run_is_reclaimed(tmp_path: Path) -> None:
+    """A lease held by a dead process of this host does not block the next run."""
+    import socket
+    import subprocess
+    import sys
+
+    from hpsync.sync.runs import leased
+
+    store = StateStore.open(f"sqlite:///{tmp_path / 'state.db'}")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    store.acquire_lease("a", f"{socket.gethostname()}:{dead.stdout.strip()}", 900)
+    with leased(store, "a", "me:1") as lease:
+        assert lease.holder == "me:1"
+    alive = f"{socket.gethostname()}:{__import__('os').getpid()}"
+    store.acquire_lease("b", alive, 900)
+    import pytest
+
+    from hpsync.errors import LeaseHeld
+
+    with pytest.raises(LeaseHeld), leased(store, "b", "me:1"):
+        pass

@@ -123,3 +123,27 @@ def _lost(conn: Connection, lease: Lease, now: datetime) -> LeaseHeld:
             f"{stamp(current.expires_at)}"
         )
     return LeaseHeld(message, hint=_LOST_HINT)
+
+
+def live_holder(conn: Connection, account: str, now: datetime) -> str | None:
+    """The holder of the account's lease while it is live."""
+    row = conn.execute(
+        select(t.leases.c.holder).where(
+            t.leases.c.account == account, t.leases.c.expires_at > utc(now)
+        )
+    ).first()
+    return None if row is None else str(row.holder)
+
+
+def reclaim(conn: Connection, account: str, dead_holder: str, now: datetime) -> bool:
+    """Expire the lease if ``dead_holder`` still holds it; True when it did."""
+    done = conn.execute(
+        update(t.leases)
+        .where(
+            t.leases.c.account == account,
+            t.leases.c.holder == dead_holder,
+            t.leases.c.expires_at > utc(now),
+        )
+        .values(expires_at=utc(now))
+    )
+    return bool(done.rowcount == 1)

@@ -376,6 +376,16 @@ class StateStore:
         with self._conn(write=True) as conn:
             leases.check(conn, lease, self._clock())
 
+    def lease_holder(self, account: str) -> str | None:
+        """Who holds the account's live lease, if anyone."""
+        with self._conn(write=False) as conn:
+            return leases.live_holder(conn, account, self._clock())
+
+    def reclaim_lease(self, account: str, dead_holder: str) -> bool:
+        """Expire a live lease of a holder known to be dead (same host, process gone)."""
+        with self._conn(write=True) as conn:
+            return leases.reclaim(conn, account, dead_holder, self._clock())
+
 
 def _mapping(r: Row[Any]) -> MappingRow:
     return MappingRow(

@@ -25,7 +25,7 @@ from hpsync.engine.apply import ApplyResult
 from hpsync.engine.approval import check_approved
 from hpsync.engine.guards import GuardPolicy
 from hpsync.engine.plan import Action, Plan
-from hpsync.errors import GuardRefused, HpsyncError
+from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld
 from hpsync.logging import get_logger
 from hpsync.model import Snapshot
 from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
@@ -85,10 +85,35 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _dead_local(holder: str) -> bool:
+    """True when ``holder`` is a process of this host that no longer exists (killed)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 @contextmanager
 def leased(store: StateStore, account: str, holder: str) -> Iterator[Lease]:
-    """Hold the account's lease for the duration of a run."""
-    lease = store.acquire_lease(account, holder, LEASE_SECONDS)
+    """Hold the account's lease for the duration of a run.
+
+    A lease left by a killed run of this same host is reclaimed at once instead of
+    waiting for its expiry: the state store's per-batch commits make resuming safe.
+    """
+    try:
+        lease = store.acquire_lease(account, holder, LEASE_SECONDS)
+    except LeaseHeld:
+        current = store.lease_holder(account)
+        if current is None or not _dead_local(current) or not store.reclaim_lease(account, current):
+            raise
+        log.warning("lease of a dead run reclaimed", account=account, dead_holder=current)
+        lease = store.acquire_lease(account, holder, LEASE_SECONDS)
     try:
         yield lease
     finally:
