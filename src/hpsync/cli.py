@@ -27,6 +27,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "hpsync.commands.config_cmd",
     "hpsync.commands.hp_cmd",
+    "hpsync.commands.edusign_emu_cmd",
     "hpsync.commands.sync_cmd",
     "hpsync.commands.year_cmd",
     "hpsync.commands.webhook_cmd",
