@@ -119,7 +119,9 @@ def edusign_account(account: AccountConfig, index: int) -> tuple[EdusignClient, 
         api=account.api,
         rate_scale=account.rate_scale,
     )
-    target = EdusignAccount(account.name, client, EdusignExternals(client))
+    target = EdusignAccount(
+        account.name, client, EdusignExternals(client) if account.tutors else None
+    )
     setup = AccountSetup(
         account.name, account_rules(account), guard_policy(account), final_policy(account), target
     )

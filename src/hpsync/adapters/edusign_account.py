@@ -34,18 +34,25 @@ from hpsync.tutors import TutorDirectory
 class EdusignAccount:
     """The ports over one EdusignClient."""
 
-    def __init__(self, name: str, client: EdusignClient, tutors: TutorDirectory) -> None:
+    def __init__(
+        self, name: str, client: EdusignClient, tutors: TutorDirectory | None = None
+    ) -> None:
         self.name = name
         self.client = client
         self.tutors = tutors
         self._student_api: dict[str, str] = {}
+
+    def _tutors(self) -> TutorDirectory:
+        if self.tutors is None:
+            raise RecordError("tutors are not enabled for this account", hint="set tutors = true")
+        return self.tutors
 
     # -- reading -------------------------------------------------------------------------
     def read(self, *, since: datetime, until: datetime) -> RemoteState:
         state = RemoteState()
         students = self.client.list_students(include_archived=True)
         self._student_api = {s.id: s.api_id for s in students}
-        tutors = self.tutors.list()
+        tutors = self.tutors.list() if self.tutors is not None else []
         tutor_api = {t.remote_id: t.api_id for t in tutors}
         for tutor in tutors:
             state.add(tutor)
@@ -143,7 +150,7 @@ class EdusignAccount:
         elif kind is Kind.TRAINER:
             self.client.archive_professor(item.remote_id)
         elif kind is Kind.TUTOR:
-            self.tutors.archive(item.remote_id)
+            self._tutors().archive(item.remote_id)
         elif kind is Kind.GROUP:
             self.client.delete_group(item.remote_id)
         else:
@@ -156,7 +163,7 @@ class EdusignAccount:
         if kind is Kind.GROUP:
             return [self._guarded(i, partial(self._upsert_group, i, ids)) for i in items]
         if kind is Kind.TUTOR:
-            return [self._guarded(i, partial(self.tutors.upsert, i)) for i in items]
+            return [self._guarded(i, partial(self._tutors().upsert, i)) for i in items]
         try:
             if kind is Kind.LEARNER:
                 results = self.client.batch_upsert_students([self._student(i, ids) for i in items])
