@@ -12,16 +12,21 @@ from hpsync.emulators.edusign import RunningEdusign
 
 def test_create_returns_an_edusign_looking_id_echoed_as_ID_and_id(api: httpx.Client) -> None:
     """A created student gets a ~16-char lowercase alphanumeric id in both ID and id."""
-    result = ok(api.post("/v1/student", json={"student": {
-        "FIRSTNAME": "Ana", "LASTNAME": "Lopez", "EMAIL": "ana@school.test"}}))  # fmt: skip
+    result = ok(
+        api.post(
+            "/v1/student",
+            json={"student": {"FIRSTNAME": "Ana", "LASTNAME": "Lopez", "EMAIL": "ana@school.test"}},
+        )
+    )
     assert re.fullmatch(r"[a-z0-9]{16}", result["ID"])
     assert result["id"] == result["ID"]
 
 
 def test_student_fields_are_stored_and_numbers_coerced(api: httpx.Client) -> None:
     """API_ID sent as a number comes back as a string; TAGS, followers and UTC dates kept."""
-    sid = make_student(api, API_ID=123, API_TYPE="hpsync", TAGS=["alt"],
-                       STUDENT_FOLLOWER_ID=["tutor1"], GROUPS=[])  # fmt: skip
+    sid = make_student(
+        api, API_ID=123, API_TYPE="hpsync", TAGS=["alt"], STUDENT_FOLLOWER_ID=["tutor1"], GROUPS=[]
+    )
     student = ok(api.get(f"/v1/student/{sid}"))
     assert student["API_ID"] == "123"
     assert student["API_TYPE"] == "hpsync"
@@ -55,12 +60,25 @@ def test_unknown_id_is_a_business_error_not_a_404(api: httpx.Client) -> None:
 def test_patch_updates_with_id_in_body_and_requires_names(api: httpx.Client) -> None:
     """PATCH /v1/student takes ID in the wrapped body; FIRSTNAME and LASTNAME are required."""
     sid = make_student(api)
-    updated = ok(api.patch("/v1/student", json={"student": {
-        "ID": sid, "FIRSTNAME": "Anabel", "LASTNAME": "Lopez", "COMPANY": "ACME"}}))  # fmt: skip
+    updated = ok(
+        api.patch(
+            "/v1/student",
+            json={
+                "student": {
+                    "ID": sid,
+                    "FIRSTNAME": "Anabel",
+                    "LASTNAME": "Lopez",
+                    "COMPANY": "ACME",
+                }
+            },
+        )
+    )
     assert updated["FIRSTNAME"] == "Anabel"
     assert ok(api.get(f"/v1/student/{sid}"))["COMPANY"] == "ACME"
     assert error(api.patch("/v1/student", json={"student": {"ID": sid}})) == [
-        "FIRSTNAME is required", "LASTNAME is required"]  # fmt: skip
+        "FIRSTNAME is required",
+        "LASTNAME is required",
+    ]
 
 
 def test_archive_hides_from_list_but_keeps_readable(api: httpx.Client) -> None:
@@ -76,12 +94,20 @@ def test_archive_hides_from_list_but_keeps_readable(api: httpx.Client) -> None:
 def test_duplicate_email_refused_but_duplicate_api_id_accepted(api: httpx.Client) -> None:
     """A live e-mail cannot be reused; the same API_ID twice is accepted by default."""
     make_student(api, 1, API_ID="dup")
-    assert "already exists" in error(api.post("/v1/student", json={"student": {
-        "FIRSTNAME": "X", "LASTNAME": "Y", "EMAIL": "ANA1@school.test"}}))  # fmt: skip
+    assert "already exists" in error(
+        api.post(
+            "/v1/student",
+            json={"student": {"FIRSTNAME": "X", "LASTNAME": "Y", "EMAIL": "ANA1@school.test"}},
+        )
+    )
     make_student(api, 2, API_ID="dup")
     make_professor(api, 1)
-    assert "already exists" in error(api.post("/v1/professor", json={"professor": {
-        "FIRSTNAME": "X", "LASTNAME": "Y", "EMAIL": "paul1@school.test"}}))  # fmt: skip
+    assert "already exists" in error(
+        api.post(
+            "/v1/professor",
+            json={"professor": {"FIRSTNAME": "X", "LASTNAME": "Y", "EMAIL": "paul1@school.test"}},
+        )
+    )
 
 
 def test_archived_email_can_be_reused(api: httpx.Client) -> None:
