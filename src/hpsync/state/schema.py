@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -178,3 +179,31 @@ Index("ix_marks_account_start", marks.c.account, marks.c.session_start)
 Index("ix_marks_account_learner", marks.c.account, marks.c.learner_sid, marks.c.session_start)
 Index("ix_notifications_account_created", notifications.c.account, notifications.c.created_at)
 Index("ix_notifications_account_status", notifications.c.account, notifications.c.status)
+
+# -- v0003: run inputs (audit and replay), content-addressed and deduplicated -------------
+
+input_blobs = Table(
+    "input_blobs",
+    metadata,
+    Column("digest", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+run_inputs = Table(
+    "run_inputs",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.run_id", ondelete="CASCADE"), primary_key=True),
+    Column("account", String, nullable=False),
+    Column("plan_hash", String, nullable=False),
+    Column("planned_at", UtcDateTime(), nullable=False),
+    Column("snapshot_digest", String, nullable=False),
+    Column("remote_digest", String, nullable=False),
+    Column("pushed_digest", String, nullable=False),
+    Column("rules_digest", String, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+Index("ix_run_inputs_account", run_inputs.c.account, run_inputs.c.run_id)

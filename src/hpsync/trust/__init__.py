@@ -1,0 +1,1 @@
+"""Trust features: audit and replay of runs, per-kind guards' alerts, digests, schedules."""
