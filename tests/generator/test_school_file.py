@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from tests.hyperplanning.school import school
 
+from hpsync.emulators import school_file
 from hpsync.emulators.generator import generate_school
 from hpsync.emulators.school_file import load_school, validate_school
 from hpsync.errors import UsageError
@@ -85,10 +86,31 @@ CASES: list[tuple[str, Edit, str]] = [
         "courses[0] (key 1).seances[1]: second seance in HP week 2 (seances[0] is already there)",
     ),
     (
-        "bad seance date-time",
+        "seance date-time without seconds",
         _set("courses/1/seances/0/start", "2025-09-09 10:15"),
-        "courses[1] (key 2).seances[0].start: '2025-09-09 10:15' does not match "
-        "'^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}$'",
+        'courses[1] (key 2).seances[0].start: "2025-09-09 10:15" is not a date-time '
+        "YYYY-MM-DDTHH:MM:SS",
+    ),
+    (
+        "seance date-time in month 13",
+        _set("courses/1/seances/0/start", "2025-13-01T08:00:00"),
+        'courses[1] (key 2).seances[0].start: "2025-13-01T08:00:00" is not a date-time '
+        "YYYY-MM-DDTHH:MM:SS",
+    ),
+    (
+        "first day that is not a date",
+        _set("base/first_day", "2025-9-1"),
+        'base.first_day: "2025-9-1" is not a date YYYY-MM-DD',
+    ),
+    (
+        "impossible exemption date",
+        _set("exemptions/0/end", "2026-02-30"),
+        'exemptions[0] (key 1).end: "2026-02-30" is not a date YYYY-MM-DD',
+    ),
+    (
+        "birth date as a number",
+        _set("students/0/birth_date", 20050314),
+        "students[0] (key 1).birth_date: 20050314 is not a date YYYY-MM-DD",
     ),
     (
         "parent course with seances",
@@ -114,6 +136,21 @@ def test_invalid_snapshot_message(name: str, edit: Edit, message: str) -> None:
     data = school()
     edit(data)
     assert validate_school(data) == [message]
+
+
+def test_dates_are_checked_beyond_the_schema_sample() -> None:
+    """A bad date in a course the schema sample skips is still reported, once."""
+    data = generate_school("M", 1)
+    skipped = sorted(
+        set(range(len(data["courses"]))) - set(school_file._sample(len(data["courses"])))
+    )
+    index = next(i for i in skipped if data["courses"][i]["seances"])
+    data["courses"][index]["seances"][0]["start"] = "2026-09-07T8:00:00"
+    key = data["courses"][index]["key"]
+    assert validate_school(data) == [
+        f'courses[{index}] (key {key}).seances[0].start: "2026-09-07T8:00:00" is not a '
+        "date-time YYYY-MM-DDTHH:MM:SS"
+    ]
 
 
 def test_load_school_caps_the_list(tmp_path: Path) -> None:

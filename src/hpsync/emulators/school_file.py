@@ -8,6 +8,7 @@ dangling key is what breaks the emulator and the engine far from its cause.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from functools import cache
@@ -56,6 +57,42 @@ REFERENCES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
+#: Dates checked in Python on every record (the schema sees a sample): field → nullable.
+DATED: dict[str, dict[str, tuple[re.Pattern[str], bool]]] = {
+    "students": {"birth_date": (DATE, True)},
+    "exemptions": {"start": (DATE, False), "end": (DATE, False)},
+    "absences": {"start": (DATETIME, False), "end": (DATETIME, False)},
+    "delays": {"at": (DATETIME, False)},
+}
+
+
+def parse_when(value: object, pattern: re.Pattern[str]) -> datetime | None:
+    """A strict ``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:MM:SS`` value, or None if it is not one."""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:  # right shape, impossible calendar value (month 13, 30 February)
+        return None
+
+
+def when_problem(where: str, value: object, pattern: re.Pattern[str]) -> str:
+    """The message for a bad date or date-time, quoting the value as JSON."""
+    shape = "a date YYYY-MM-DD" if pattern is DATE else "a date-time YYYY-MM-DDTHH:MM:SS"
+    return f"{where}: {json.dumps(value, ensure_ascii=False)} is not {shape}"
+
+
+def _is_dated(path: list[Any]) -> bool:
+    """True for a schema error on a date field, which the Python checks report instead."""
+    if path[:2] == ["base", "first_day"]:
+        return True
+    if len(path) >= 5 and path[0] == "courses" and path[2] == "seances" and path[4] == "start":
+        return True
+    return len(path) >= 3 and path[2] in DATED.get(str(path[0]), {})
+
+
 @cache
 def school_schema() -> dict[str, Any]:
     """The JSON Schema shipped next to this module."""
@@ -89,6 +126,8 @@ def _schema_problems(data: dict[str, Any]) -> list[str]:
     problems = []
     for error in sorted(validator.iter_errors(view), key=lambda e: list(map(str, e.path))):
         path = list(error.absolute_path)
+        if _is_dated(path):
+            continue
         if not path:
             problems.append(f"(top level): {error.message}")
             continue
@@ -171,12 +210,13 @@ def _base_problems(data: dict[str, Any]) -> tuple[list[str], date | None]:
         return [], None
     problems: list[str] = []
     first: date | None = None
-    try:
-        first = date.fromisoformat(str(base.get("first_day")))
+    parsed = parse_when(base.get("first_day"), DATE)
+    if parsed is None:
+        problems.append(when_problem("base.first_day", base.get("first_day"), DATE))
+    else:
+        first = parsed.date()
         if first.weekday() != 0:
             problems.append(f"base.first_day: {first} is not a Monday")
-    except ValueError:
-        problems.append(f"base.first_day: {base.get('first_day')!r} is not a date")
     try:
         ZoneInfo(str(base.get("timezone")))
     except (ZoneInfoNotFoundError, ValueError):
@@ -201,15 +241,17 @@ def _course_problems(data: dict[str, Any], first: date | None) -> list[str]:
             problems.append(f"{where}: a parent course carries no seances (its children do)")
         weeks: dict[int, int] = {}
         for s, seance in enumerate(seances):
-            start = seance.get("start") if isinstance(seance, dict) else None
-            try:
-                day = datetime.fromisoformat(str(start)).date()
-            except ValueError:
-                problems.append(f"{where}.seances[{s}].start: {start!r} is not a date-time")
+            if not isinstance(seance, dict):
+                continue  # the schema reports it
+            at = parse_when(seance.get("start"), DATETIME)
+            if at is None:
+                problems.append(
+                    when_problem(f"{where}.seances[{s}].start", seance.get("start"), DATETIME)
+                )
                 continue
             if first is None:
                 continue
-            week = (day - first).days // 7 + 1
+            week = (at.date() - first).days // 7 + 1
             if week in weeks:
                 problems.append(
                     f"{where}.seances[{s}]: second seance in HP week {week} "
@@ -220,11 +262,21 @@ def _course_problems(data: dict[str, Any], first: date | None) -> list[str]:
 
 
 def _date_problems(data: dict[str, Any]) -> list[str]:
+    """Every date field of every record, then periods that end before they start."""
     problems: list[str] = []
-    for kind in ("exemptions", "absences"):
+    for kind, fields in DATED.items():
         for index, record in _records(data, kind):
-            start, end = record.get("start"), record.get("end")
-            if isinstance(start, str) and isinstance(end, str) and end < start:
+            parsed: dict[str, datetime] = {}
+            for field, (pattern, nullable) in fields.items():
+                value = record.get(field)
+                when = parse_when(value, pattern)
+                if when is not None:
+                    parsed[field] = when
+                elif value is not None or not nullable:
+                    where = f"{_where(data, kind, index)}.{field}"
+                    problems.append(when_problem(where, value, pattern))
+            if "start" in parsed and "end" in parsed and parsed["end"] < parsed["start"]:
+                end = record["end"]
                 problems.append(f"{_where(data, kind, index)}: ends ({end}) before it starts")
     return problems
 
