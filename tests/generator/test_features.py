@@ -23,6 +23,15 @@ def test_learner_rubric_cases() -> None:
     assert any(not site & set(s["rubrics"]) for s in S["students"])
 
 
+def test_funding_rubric_cases() -> None:
+    """Whatever the seed, a learner has two Financement rubrics and another has none."""
+    for seed in range(1, 9):
+        data = generate_school("S", seed)
+        funding = _family_rubrics(data, "Financement")
+        assert any(len(funding & set(s["rubrics"])) >= 2 for s in data["students"]), seed
+        assert any(not funding & set(s["rubrics"]) for s in data["students"]), seed
+
+
 def test_people_without_email() -> None:
     """A learner, a trainer and a tutor lack an e-mail; another tutor has one."""
     assert any(s["email"] is None for s in S["students"])

@@ -21,6 +21,9 @@ from hpsync.emulators.generator.names import (
 )
 from hpsync.emulators.generator.people import (
     APPRENTISSAGE,
+    OPCO,
+    PERSONNEL,
+    REGION,
     SITE_NORD,
     SITE_SUD,
     EmailBook,
@@ -286,6 +289,11 @@ def _guarantee(
         students[3]["rubrics"] = sorted(set(students[3]["rubrics"]) | site)
     if not any(s["email"] is None for s in students):
         students[4]["email"] = None
+    funding = {OPCO, REGION, PERSONNEL}
+    if not any(len(funding & set(s["rubrics"])) >= 2 for s in students):
+        students[7]["rubrics"] = sorted(set(students[7]["rubrics"]) | {OPCO, REGION})
+    if not any(not funding & set(s["rubrics"]) for s in students):
+        students[8]["rubrics"] = [r for r in students[8]["rubrics"] if r not in funding]
     if len(tutors) < 2:
         for learner in students[5:7]:
             if APPRENTISSAGE not in learner["rubrics"]:
