@@ -84,7 +84,7 @@ def make_course(
     return str(ok(api.post("/v1/course", json={"course": fields}))["ID"])
 
 
-def control(emu: RunningEdusign, method: str, path: str, **body: Any) -> Any:
+def control(emu: RunningEdusign, method: str, path: str, /, **body: Any) -> Any:
     """Call a test control as school A and return its ``result``."""
     response = httpx.request(
         method,
