@@ -49,7 +49,6 @@ def make_app(settings: WorkerSettings) -> Any:
         result_backend_transport_options={"global_keyprefix": f"{settings.prefix}:celery:"},
         result_expires=24 * 3600,
         broker_connection_retry_on_startup=True,
-        worker_hijack_root_logger=False,
     )
 
     @cache
