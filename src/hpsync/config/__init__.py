@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from hpsync.config.example import example_config
-from hpsync.config.loader import check_config, load_config, secret_problems
+from hpsync.config.fields import SecretRef, default_base_id
+from hpsync.config.loader import check_config, load_config, secret_problems, secret_refs
 from hpsync.config.models import (
     AccountConfig,
     AlertRuleConfig,
@@ -13,7 +14,6 @@ from hpsync.config.models import (
     FinalPolicyConfig,
     HyperplanningConfig,
     RoomPolicy,
-    SecretRef,
     SmtpConfig,
     TrainerlessPolicy,
 )
@@ -31,7 +31,9 @@ __all__ = [
     "SmtpConfig",
     "TrainerlessPolicy",
     "check_config",
+    "default_base_id",
     "example_config",
     "load_config",
     "secret_problems",
+    "secret_refs",
 ]

@@ -6,72 +6,25 @@ they are used, so a configuration can be printed, checked and compared safely.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from hpsync.config.fields import (
+    NAME,
+    Email,
+    HttpUrl,
+    SecretField,
+    StateUrl,
+    Zone,
+    default_base_id,
+    email,
 )
-from pydantic_core import core_schema
-
-from hpsync.secrets import Secret, resolve
-
-_REF = re.compile(r"^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_NAME = re.compile(r"^[a-z0-9_-]+$")
-
-
-class SecretRef(str):
-    """A reference to a secret, never the secret itself."""
-
-    __slots__ = ()
-
-    def resolve(self, where: str) -> Secret:
-        """Read the secret it points to; UsageError naming ``where`` when it cannot."""
-        return resolve(str(self), where=where)
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
-
-
-def _secret_ref(value: Any) -> SecretRef:
-    if not isinstance(value, str) or not _REF.match(value):
-        raise ValueError("SECRET_INLINE")
-    return SecretRef(value)
-
-
-def _url(value: Any) -> str:
-    if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+", value):
-        raise ValueError("NOT_HTTP_URL")
-    return value.rstrip("/")
-
-
-def _zone(value: Any) -> str:
-    try:
-        ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("BAD_ZONE") from None
-    return str(value)
-
-
-SecretField = Annotated[SecretRef, BeforeValidator(_secret_ref)]
-HttpUrl = Annotated[str, BeforeValidator(_url)]
-Zone = Annotated[str, BeforeValidator(_zone)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class CoupleConfig(_Model):
@@ -117,10 +70,10 @@ def _trainerless(value: Any) -> Any:
     if value == "skip":
         return {"mode": "skip"}
     if isinstance(value, dict) and set(value) == {"fictitious_trainer"}:
-        email = value["fictitious_trainer"]
-        if isinstance(email, str) and _EMAIL.match(email.strip()):
-            return {"mode": "fictitious", "email": email.strip()}
-        raise ValueError("BAD_FICTITIOUS_EMAIL")
+        try:
+            return {"mode": "fictitious", "email": email(value["fictitious_trainer"])}
+        except ValueError:
+            raise ValueError("BAD_FICTITIOUS_EMAIL") from None
     raise ValueError("BAD_TRAINERLESS")
 
 
@@ -143,14 +96,32 @@ def _final(value: Any) -> Any:
     raise ValueError("BAD_FINAL")
 
 
+class KindGuardConfig(_Model):
+    """Removal limits of one record kind: a share of what is held and/or a count."""
+
+    max_removal_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    max_removals: int | None = Field(default=None, ge=0)
+
+
+class ScheduleConfig(_Model):
+    """How often the worker syncs an account, and when it must not (``"22:00-06:00"``)."""
+
+    every_minutes: int = Field(default=15, gt=0)
+    quiet_hours: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
+
+
 class GuardsConfig(_Model):
     max_removal_share: float = Field(default=0.2, ge=0.0, le=1.0)
     additions_only: bool = False
+    additions_only_until: date | None = None
+    learner: KindGuardConfig | None = None
+    trainer: KindGuardConfig | None = None
+    session: KindGuardConfig | None = None
 
 
 class AttendanceConfig(_Model):
     final: Annotated[FinalPolicyConfig, BeforeValidator(_final)] = FinalPolicyConfig()
-    since: date | None = None
+    since: Annotated[date, Field(strict=False)] | None = None
 
 
 class AlertRuleConfig(_Model):
@@ -186,12 +157,14 @@ class AccountConfig(_Model):
     guards: GuardsConfig = GuardsConfig()
     attendance: AttendanceConfig = AttendanceConfig()
     alerts: list[AlertRuleConfig] = Field(default_factory=list)
-    school_email: str | None = None
+    school_email: Email | None = None
+    digest_to: list[Email] = Field(default_factory=list)
+    schedule: ScheduleConfig | None = None
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not _NAME.match(value):
+        if not NAME.match(value):
             raise ValueError("BAD_ACCOUNT_NAME")
         return value
 
@@ -202,19 +175,39 @@ class BaseConfig(_Model):
     url: HttpUrl
     user: str = Field(min_length=1)
     password: SecretField
-    base_id: str | None = None
+    base_id: str
     timeout_seconds: float = Field(default=30, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_base_id(cls, data: Any) -> Any:
+        """Without ``base_id``, the slug of the URL's path names the base (as the client does)."""
+        if isinstance(data, dict) and "base_id" not in data and isinstance(data.get("url"), str):
+            return {**data, "base_id": default_base_id(data["url"])}
+        return data
 
     @field_validator("base_id")
     @classmethod
-    def _base_id(cls, value: str | None) -> str | None:
-        if value is not None and (not value or ":" in value):
+    def _base_id(cls, value: str) -> str:
+        if not value or ":" in value or value != value.strip():
             raise ValueError("BAD_BASE_ID")
         return value
 
 
 class HyperplanningConfig(BaseConfig):
+    """The current base and the previous years' bases still owed attendance."""
+
     previous: list[BaseConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct_base_ids(self) -> HyperplanningConfig:
+        """Each base names its records ``hp:<base id>:…``: two bases must not share an id."""
+        seen = {self.base_id}
+        for index, base in enumerate(self.previous):
+            if base.base_id in seen:
+                raise ValueError(f"DUPLICATE_BASE_ID:{index}:{base.base_id}")
+            seen.add(base.base_id)
+        return self
 
 
 class DashboardConfig(_Model):
@@ -223,32 +216,51 @@ class DashboardConfig(_Model):
 
 class SmtpConfig(_Model):
     host: str = "127.0.0.1"
-    port: int = Field(default=25, gt=0, lt=65536)
+    port: int = Field(default=25, ge=1, le=65535)
     tls: Literal["none", "starttls", "ssl"] = "none"
-    user: str | None = None
+    user: str | None = Field(default=None, min_length=1)
     password: SecretField | None = None
-    sender: str = "hpsync@localhost"
+    sender: Email = "hpsync@localhost"
+
+    @model_validator(mode="after")
+    def _auth_pair(self) -> SmtpConfig:
+        """SMTP authentication needs both halves; one alone is surely a mistake."""
+        if (self.user is None) != (self.password is None):
+            raise ValueError("SMTP_AUTH")
+        return self
 
 
 class Config(_Model):
     """A whole hpsync.toml."""
 
-    state_url: str = "sqlite:///hpsync-state.db"
+    state_url: StateUrl = Field(default="sqlite:///hpsync-state.db", validate_default=True)
     timezone: Zone = "Europe/Paris"
     log_format: Literal["text", "json"] = "text"
     hyperplanning: HyperplanningConfig
     accounts: list[AccountConfig] = Field(min_length=1)
     dashboard: DashboardConfig | None = None
     smtp: SmtpConfig | None = None
+    retention_days: int = Field(default=90, gt=0)
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
-        seen: set[str] = set()
-        for account in self.accounts:
-            if account.name in seen:
-                raise ValueError(f"DUPLICATE_ACCOUNT:{account.name}")
-            seen.add(account.name)
+        duplicates = duplicate_names([account.name for account in self.accounts])
+        if duplicates:
+            raise ValueError("DUPLICATE_ACCOUNT:" + "|".join(f"{i}:{n}" for i, n in duplicates))
         return self
 
     def account_zone(self, account: AccountConfig) -> str:
+        """The account's time zone, or the base's when it has none of its own."""
         return account.timezone or self.timezone
+
+
+def duplicate_names(names: list[object]) -> list[tuple[int, str]]:
+    """``(index, name)`` of every account name already used by an earlier account."""
+    seen: set[str] = set()
+    out: list[tuple[int, str]] = []
+    for index, name in enumerate(names):
+        if isinstance(name, str):
+            if name in seen:
+                out.append((index, name))
+            seen.add(name)
+    return out
