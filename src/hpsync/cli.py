@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "hpsync.commands.serve_cmd",
     "hpsync.commands.generate_cmd",
     "hpsync.commands.alerts_cmd",
+    "hpsync.commands.worker_cmd",
 )
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +73,8 @@ def workers(tmp_path: Path, prefix: str) -> Iterator[tuple[WorkerSettings, list[
             subprocess.Popen(argv, env=env, stdout=log, stderr=log, start_new_session=True)
         )
     try:
-        for i in (1, 2):
-            log_path = tmp_path / f"w{i}.log"
-            _wait(f"worker {i} ready", lambda p=log_path: "ready." in p.read_text(), 45)
+        logs = [tmp_path / f"w{i}.log" for i in (1, 2)]
+        _wait("both workers ready", lambda: all("ready." in p.read_text() for p in logs), 45)
         yield settings, procs, record
     finally:
         for proc in procs:
@@ -144,7 +144,7 @@ def test_twenty_accounts_once_each_despite_a_killed_worker(
             )
             spans.append((start["t"], end))
         spans.sort()
-        for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (next_start, _) in pairwise(spans):
             assert next_start >= end, f"{name} was synced by two workers at once"
     rows = {row["account"]: row for row in _board(redis_client, settings)}
     assert set(rows) == set(ACCOUNTS) and all(r["down_status"] == "ok" for r in rows.values())

@@ -79,3 +79,30 @@ def make_app(settings: WorkerSettings) -> Any:
 
 
 app = make_app(WorkerSettings.from_env())
+
+
+def start_worker(celery_app: Any, concurrency: int, loglevel: str, queues: str) -> None:
+    """Run a worker in this process until it is stopped (what `hpsync worker` does)."""
+    argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"]
+    if queues:
+        argv.append(f"--queues={queues}")
+    celery_app.worker_main(argv)
+
+
+def start_beat(
+    celery_app: Any,
+    sources: list[str],
+    every: int | None,
+    loglevel: str,
+    schedule_file: str,
+    tick_seconds: float = 60.0,
+) -> None:
+    """Run beat: every tick, dispatch the accounts whose slot has come."""
+    celery_app.conf.beat_schedule = {
+        "hpsync-dispatch": {
+            "task": DISPATCH_TASK,
+            "schedule": tick_seconds,
+            "args": (sources, every),
+        }
+    }
+    celery_app.Beat(loglevel=loglevel, schedule=schedule_file).run()
