@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from hpsync.adapters.edusign_account import EdusignAccount
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.edusign import EdusignClient
-from hpsync.engine.guards import GuardPolicy
+from hpsync.engine.guards import GuardPolicy, KindLimit
 from hpsync.errors import UsageError
 from hpsync.hyperplanning import HyperplanningClient
 from hpsync.rules.policy import AccountRules, Couple, RoomMode, TrainerlessMode
@@ -42,9 +42,17 @@ def account_rules(account: AccountConfig) -> AccountRules:
 
 
 def guard_policy(account: AccountConfig) -> GuardPolicy:
+    g = account.guards
+    kinds = {"learner": g.learner, "trainer": g.trainer, "session": g.session}
     return GuardPolicy(
         max_removal_share=account.guards.max_removal_share,
         additions_only=account.guards.additions_only,
+        kinds=tuple(
+            (kind, KindLimit(limit.max_removal_share, limit.max_removals))
+            for kind, limit in kinds.items()
+            if limit is not None
+        ),
+        additions_only_until=g.additions_only_until,
     )
 
 

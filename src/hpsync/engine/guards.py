@@ -8,10 +8,19 @@ releases the guard and the release is recorded with the run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from hpsync.engine.plan import Action, Plan
+from hpsync.engine.plan import Action, Plan, PlanItem
 from hpsync.errors import GuardRefused
 from hpsync.model import Kind
+
+
+@dataclass(frozen=True, slots=True)
+class KindLimit:
+    """Removal limits of one record kind: a share of what the account holds, a count."""
+
+    max_removal_share: float | None = None
+    max_removals: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +30,13 @@ class GuardPolicy:
     max_removal_share: float = 0.2
     additions_only: bool = False
     min_held_for_share: int = 10  # below this, a ratio means little: absolute count rules
+    kinds: tuple[tuple[str, KindLimit], ...] = ()  # per-kind limits, e.g. ("learner", ...)
+    additions_only_until: date | None = None  # additions-only up to this day, included
+
+    def additions_only_on(self, day: date) -> bool:
+        """Whether removals are refused on ``day``."""
+        until = self.additions_only_until
+        return self.additions_only or (until is not None and day <= until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +51,14 @@ class GuardVerdict:
 
 
 def evaluate(
-    plan: Plan, policy: GuardPolicy, *, source_learners: int, source_sessions: int
+    plan: Plan,
+    policy: GuardPolicy,
+    *,
+    source_learners: int,
+    source_sessions: int,
+    today: date | None = None,
 ) -> GuardVerdict:
-    """Check the plan against the account's guards."""
+    """Check the plan against the account's guards (``today`` defaults to the local date)."""
     reasons: list[str] = []
     held = sum(plan.held.values())
     removals = [item for item in plan.items if item.action is Action.REMOVE]
@@ -47,8 +68,12 @@ def evaluate(
             f"the Hyperplanning base has no {empty} while account {plan.account!r} holds {held} "
             "records we pushed: is the base empty or not yet published?"
         )
-    if policy.additions_only and removals:
-        reasons.append(f"additions-only mode is on and the plan removes {len(removals)} record(s)")
+    if policy.additions_only_on(today or date.today()) and removals:
+        until = "" if policy.additions_only else f" until {policy.additions_only_until}"
+        reasons.append(
+            f"additions-only mode is on{until} and the plan removes {len(removals)} record(s)"
+        )
+    reasons.extend(_kind_limits(plan, policy, removals))
     if held >= policy.min_held_for_share and removals:
         share = len(removals) / held
         if share > policy.max_removal_share:
@@ -62,6 +87,30 @@ def evaluate(
                 f"above the limit of {policy.max_removal_share:.0%}"
             )
     return GuardVerdict(tuple(reasons))
+
+
+def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> list[str]:
+    """Reasons from the per-kind limits (a count always; a share once enough is held)."""
+    reasons: list[str] = []
+    for kind, limit in policy.kinds:
+        gone = sum(1 for r in removals if r.kind.value == kind)
+        held = plan.held.get(kind, 0)
+        if not gone:
+            continue
+        if limit.max_removals is not None and gone > limit.max_removals:
+            reasons.append(
+                f"the plan removes {gone} {kind}(s), above the {kind} limit of {limit.max_removals}"
+            )
+        elif (
+            limit.max_removal_share is not None
+            and held >= policy.min_held_for_share
+            and gone / held > limit.max_removal_share
+        ):
+            reasons.append(
+                f"the plan removes {gone} of {held} {kind}(s) ({gone / held:.0%}), above the "
+                f"{kind} limit of {limit.max_removal_share:.0%}"
+            )
+    return reasons
 
 
 def enforce(verdict: GuardVerdict, *, account: str, force: bool) -> None:

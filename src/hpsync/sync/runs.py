@@ -34,6 +34,8 @@ from hpsync.state import Lease, PlanItemRow, StateStore
 from hpsync.sync.down import PlannedRun, plan_account, read_window, sync_account
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
 from hpsync.sync.up import UpPlan, plan_attendance, run_attendance
+from hpsync.trust.notify import on_guard_tripped, on_run_finished
+from hpsync.trust.record import ReadRecorder, record_inputs
 
 LEASE_SECONDS = 15 * 60
 log = get_logger("hpsync.runs")
@@ -219,10 +221,15 @@ def run_down(
         journal = StoreJournal(store, account, run_id=run_id, clock=utcnow)
         try:
             _check_base(store, account, snapshot)
+            reads = ReadRecorder(setup.target)
             planned = plan_account(
-                snapshot, setup.rules, setup.target, journal, now=now, guards=setup.guards
+                snapshot, setup.rules, reads, journal, now=now, guards=setup.guards
             )
             store.add_plan_items(run_id, plan_rows(planned.plan))
+            if not dry_run:
+                record_inputs(
+                    store, run_id, snapshot, setup.rules, reads, journal, planned.plan, now
+                )
             out = DownOutcome(run_id, planned)
             if approved is not None and not dry_run:
                 check_approved(approved, planned.plan)
@@ -242,6 +249,7 @@ def run_down(
             )
         except GuardRefused as exc:
             store.finish_run(run_id, "refused", {}, error=str(exc))
+            on_guard_tripped(store, account, run_id, exc)
             raise
         except HpsyncError as exc:
             store.finish_run(run_id, "failed", {}, error=str(exc))
@@ -251,6 +259,7 @@ def run_down(
         out.outcome = "ok" if result.ok else "partial"
         out.counts = down_counts(planned.plan, result)
         store.finish_run(run_id, out.outcome, out.counts)
+        on_run_finished(store, account, run_id)
         log.info("run finished", run_id=run_id, account=account, outcome=out.outcome, **out.counts)
         return out
 
@@ -312,6 +321,7 @@ def run_up(
         out.outcome = "ok" if not report.failures else "partial"
         out.counts = up_counts(plan, report)
         store.finish_run(run_id, out.outcome, out.counts)
+        on_run_finished(store, account, run_id)
         log.info("run finished", run_id=run_id, account=account, flow="up", outcome=out.outcome)
         return out
 
