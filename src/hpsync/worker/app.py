@@ -75,6 +75,7 @@ def make_app(settings: WorkerSettings) -> Any:
     app.task(name=DISPATCH_TASK)(dispatch_body)
 
     app.hpsync_send = send
+    app.hpsync_settings = settings
     return app
 
 
@@ -95,13 +96,12 @@ def start_beat(
     every: int | None,
     loglevel: str,
     schedule_file: str,
-    tick_seconds: float = 60.0,
 ) -> None:
     """Run beat: every tick, dispatch the accounts whose slot has come."""
     celery_app.conf.beat_schedule = {
         "hpsync-dispatch": {
             "task": DISPATCH_TASK,
-            "schedule": tick_seconds,
+            "schedule": float(celery_app.hpsync_settings.tick_seconds),
             "args": (sources, every),
         }
     }

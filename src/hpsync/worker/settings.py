@@ -27,6 +27,7 @@ class WorkerSettings:
     done_ttl_seconds: int = 3 * 24 * 3600
     max_retries: int = 5
     retry_base_seconds: int = 30
+    tick_seconds: int = 60  # how often beat looks for due accounts
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WorkerSettings:
@@ -42,6 +43,7 @@ class WorkerSettings:
             done_ttl_seconds=_int(env, "HPSYNC_WORKER_DONE_TTL", 3 * 24 * 3600),
             max_retries=_int(env, "HPSYNC_WORKER_MAX_RETRIES", 5),
             retry_base_seconds=_int(env, "HPSYNC_WORKER_RETRY_SECONDS", 30),
+            tick_seconds=_int(env, "HPSYNC_WORKER_TICK_SECONDS", 60),
         )
 
     def key(self, *parts: str) -> str:
