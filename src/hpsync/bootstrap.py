@@ -131,7 +131,12 @@ def edusign_account(account: AccountConfig, index: int) -> tuple[EdusignClient, 
         account.name, client, EdusignExternals(client) if account.tutors else None
     )
     setup = AccountSetup(
-        account.name, account_rules(account), guard_policy(account), final_policy(account), target
+        account.name,
+        account_rules(account),
+        guard_policy(account),
+        final_policy(account),
+        target,
+        since=account.attendance.since,
     )
     return client, setup
 

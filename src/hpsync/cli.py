@@ -25,6 +25,7 @@ app = typer.Typer(
 # Each module registers its own commands; listed here so the CLI's surface is readable
 # in one place.
 COMMAND_MODULES = (
+    "hpsync.commands.demo_cmd",
     "hpsync.commands.config_cmd",
     "hpsync.commands.hp_cmd",
     "hpsync.commands.edusign_emu_cmd",
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     "hpsync.commands.serve_cmd",
     "hpsync.commands.generate_cmd",
     "hpsync.commands.alerts_cmd",
+    "hpsync.commands.trust_cmd",
     "hpsync.commands.worker_cmd",
 )
 

@@ -15,8 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from hpsync.alerts.record import record_final_marks
 from hpsync.attendance.push import PushReport
@@ -54,6 +55,7 @@ class AccountSetup:
     guards: GuardPolicy
     final: FinalPolicy
     target: Target
+    since: date | None = None  # earliest session date of the up flow (config attendance.since)
 
 
 @dataclass(slots=True)
@@ -300,6 +302,11 @@ def run_up(
         ledger = StoreLedger(store, account, clock=utcnow)
         try:
             start, end = read_window(snapshot)
+            if setup.since is not None:
+                floor = datetime.combine(
+                    setup.since, time.min, tzinfo=ZoneInfo(snapshot.base.timezone)
+                )
+                since = max(since, floor) if since else floor
             start = max(start, since) if since else start
             sheets = (
                 [setup.target.read_sheet(course) for course in courses]

@@ -1,0 +1,359 @@
+"""The demo scenario, end to end, against both emulators on loopback.
+
+generate a school → serve it (Hyperplanning) → two Edusign schools (emulated) → plan and
+sync down → a week of attendance → write it back → a justification arrives → write back
+again → hand edits → a second sync (zero writes, drift reported) → report.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from hpsync.bootstrap import Context, open_context
+from hpsync.config import load_config
+from hpsync.demo.report import DemoReport, Table
+from hpsync.demo.simulate import (
+    Controls,
+    WeekSimulation,
+    hand_edits,
+    justify_later,
+    simulate_week,
+    week_of,
+)
+from hpsync.emulators.edusign import start_emulator as start_edusign
+from hpsync.emulators.generator import generate_school
+from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
+from hpsync.model import Kind
+from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
+
+ACCOUNTS = ("nord", "sud")
+KINDS = (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR, Kind.GROUP, Kind.SESSION)
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    size: str = "M"
+    seed: int = 7
+    year: int = 2026
+    rate_scale: float = 20.0
+    out_dir: Path = Path("demo-output")
+    progress: bool = True
+
+
+def config_text(
+    settings: DemoSettings, hp_url: str, es_url: str, base_id: str, state: Path, since: str
+) -> str:
+    """The demo configuration: two accounts split by the learner family "Site"."""
+    return f"""\
+state_url = "sqlite:///{state}"
+timezone = "Europe/Paris"
+
+[hyperplanning]
+url = "{hp_url}"
+user = "ws-hpsync"
+password = "env:HPSYNC_DEMO_HP_PASSWORD"
+base_id = "{base_id}"
+
+[[accounts]]
+name = "nord"
+url = "{es_url}"
+api_key = "env:HPSYNC_DEMO_KEY_NORD"
+learners = [{{ family = "Site", rubric = "Nord" }}]
+tag_families = ["Type de contrat"]
+tutors = true
+exemptions = true
+room = "code"
+trainerless = {{ fictitious_trainer = "planning@lycee-demo.test" }}
+rate_scale = {settings.rate_scale}
+[accounts.attendance]
+final = "locked"
+
+[[accounts]]
+name = "sud"
+url = "{es_url}"
+api_key = "env:HPSYNC_DEMO_KEY_SUD"
+learners = [{{ family = "Site", rubric = "Sud" }}]
+courses.exclude = [{{ family = "Modalité", rubric = "Autonomie" }}]
+tag_families = ["Type de contrat", "Financement"]
+tutors = true
+exemptions = true
+room = "name"
+trainerless = "skip"
+rate_scale = {settings.rate_scale}
+[accounts.attendance]
+final = {{ hours_after_end = 12 }}
+since = {since}
+"""
+
+
+def _bar(
+    enabled: bool,
+) -> tuple[Progress | None, Callable[[str], Callable[[int], Callable[[int], None]]]]:
+    if not enabled:
+        return None, lambda label: lambda total: lambda n: None
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+
+    def start(label: str) -> Callable[[int], Callable[[int], None]]:
+        def sized(total: int) -> Callable[[int], None]:
+            task = progress.add_task(label, total=max(total, 1))
+            if total == 0:
+                progress.advance(task, 1)
+            return lambda n: progress.advance(task, n)
+
+        return sized
+
+    return progress, start
+
+
+def minimum_writes(outcome: DownOutcome) -> int:
+    """Fewest write calls that can carry this plan: batches of 1000 for learners, trainers and
+    sessions (v3), one call per group and per tutor, one per removal."""
+    by_kind = Counter(
+        item.kind for item in outcome.planned.plan.writes() if item.action.value != "remove"
+    )
+    removals = sum(1 for item in outcome.planned.plan.writes() if item.action.value == "remove")
+    batched = sum(math.ceil(by_kind[k] / 1000) for k in (Kind.LEARNER, Kind.TRAINER, Kind.SESSION))
+    return batched + by_kind[Kind.GROUP] + by_kind[Kind.TUTOR] + removals
+
+
+def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) -> DemoReport:
+    """Run the whole scenario and return its report (also written as HTML)."""
+    out = settings.out_dir.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("state.db", "state.db-wal", "state.db-shm", "edusign.db"):
+        (out / name).unlink(missing_ok=True)
+    started = time.monotonic()
+    echo(f"generating a {settings.size} school (seed {settings.seed}) ...")
+    school = generate_school(settings.size, settings.seed, year=settings.year)
+    base_id = school["base"]["id"]
+    hp_password = secrets.token_urlsafe(16)
+    keys = {name: secrets.token_hex(16) for name in ACCOUNTS}
+    os.environ["HPSYNC_DEMO_HP_PASSWORD"] = hp_password
+    for name, key in keys.items():
+        os.environ[f"HPSYNC_DEMO_KEY_{name.upper()}"] = key
+    root = f"/hpsw/{settings.year}-{settings.year + 1}"
+    with (
+        start_hyperplanning(school, user="ws-hpsync", password=hp_password, root=root) as hp,
+        start_edusign(
+            schools=list(keys.items()),
+            db_path=out / "edusign.db",
+            test_controls=True,
+            rate_scale=settings.rate_scale,
+        ) as es,
+    ):
+        echo(f"Hyperplanning emulator: {hp.url}")
+        echo(f"Edusign emulator:       {es.url}")
+        config_path = out / "hpsync.toml"
+        config_path.write_text(
+            config_text(
+                settings,
+                hp.url,
+                es.url,
+                base_id,
+                out / "state.db",
+                week_of(datetime.now(UTC)).isoformat(),
+            ),
+            encoding="utf-8",
+        )
+        with open_context(load_config(config_path)) as ctx:
+            report = _scenario(settings, ctx, lambda: dict(hp.stats), es.url, echo)
+    report.facts.insert(0, ("school", f"{settings.size} (seed {settings.seed}), base {base_id}"))
+    report.facts.append(("total time", f"{time.monotonic() - started:.0f} s"))
+    html_path = out / "report.html"
+    html_path.write_text(report.html(), encoding="utf-8")
+    report.facts.append(("HTML report", str(html_path)))
+    return report
+
+
+def _scenario(
+    settings: DemoSettings,
+    ctx: Context,
+    hp_stats: Callable[[], dict[str, int]],
+    es_url: str,
+    echo: Callable[[str], None],
+) -> DemoReport:
+    now = datetime.now(UTC)
+    report = DemoReport("hpsync demo — Hyperplanning ⇄ Edusign")
+    t0 = time.monotonic()
+    snapshot = ctx.hyperplanning.read_snapshot()
+    hp_calls = sum(hp_stats().values())
+    report.facts.append(
+        (
+            "Hyperplanning read",
+            f"{len(snapshot.learners)} learners, {len(snapshot.sessions)} sessions, "
+            f"{len(snapshot.trainers)} trainers in {time.monotonic() - t0:.1f} s "
+            f"with {hp_calls} SOAP calls",
+        )
+    )
+    bar, start = _bar(settings.progress)
+    first: dict[str, DownOutcome] = {}
+    if bar is not None:
+        bar.start()
+    try:
+        for name in ACCOUNTS:
+            before = ctx.clients[name].stats()
+            first[name] = run_down(
+                ctx.store, snapshot, ctx.account(name), now=now, progress=start(f"sync down {name}")
+            )
+            after = ctx.clients[name].stats()
+            first[name].counts["api_calls"] = after.requests - before.requests
+            writes = sum(n for m, n in after.by_method.items() if m != "GET") - sum(
+                n for m, n in before.by_method.items() if m != "GET"
+            )
+            first[name].counts["write_calls"] = writes
+    finally:
+        if bar is not None:
+            bar.stop()
+    report.tables.append(_down_table("First sync down (planning → Edusign)", first, minimum=True))
+
+    echo("simulating a week of attendance on Edusign ...")
+    monday = week_of(now)
+    sims = {}
+    controls = {name: Controls(es_url, name) for name in ACCOUNTS}
+    try:
+        for name in ACCOUNTS:
+            sims[name] = simulate_week(
+                ctx.clients[name], controls[name], monday, seed=settings.seed
+            )
+        up1 = {
+            n: run_up(ctx.store, snapshot, ctx.account(n), ctx.hyperplanning, now=now)
+            for n in ACCOUNTS
+        }
+        justified = {n: justify_later(ctx.clients[n], controls[n], sims[n]) for n in ACCOUNTS}
+        up2 = {
+            n: run_up(ctx.store, snapshot, ctx.account(n), ctx.hyperplanning, now=now)
+            for n in ACCOUNTS
+        }
+        edits = {n: hand_edits(controls[n], sims[n]) for n in ACCOUNTS}
+    finally:
+        for c in controls.values():
+            c.close()
+    report.tables.append(_sim_table(sims, monday.isoformat()))
+    report.tables.append(_up_table("Attendance written back (Edusign → Hyperplanning)", up1))
+    report.tables.append(_up_table("After a justification arrived later", up2))
+
+    echo("second sync down (nothing changed in Hyperplanning) ...")
+    snapshot = ctx.hyperplanning.read_snapshot()
+    second = {}
+    for name in ACCOUNTS:
+        before = ctx.clients[name].stats()
+        second[name] = run_down(ctx.store, snapshot, ctx.account(name), now=now)
+        after = ctx.clients[name].stats()
+        second[name].counts["api_calls"] = after.requests - before.requests
+        second[name].counts["write_calls"] = sum(
+            n for m, n in after.by_method.items() if m != "GET"
+        ) - sum(n for m, n in before.by_method.items() if m != "GET")
+    report.tables.append(_down_table("Second sync down", second, minimum=False))
+    for name in ACCOUNTS:
+        for item in second[name].planned.plan.drift()[:5]:
+            report.notes.append(
+                f"{name}: drift {item.drift} on {item.kind.value} {item.sid or item.remote_id}: "
+                f"{item.reason}"
+            )
+        report.notes += [f"{name}: {e}" for e in edits[name]]
+        if justified[name]:
+            report.notes.append(
+                f"{name}: a justification arrived later for student {justified[name]}"
+            )
+        for anomaly in first[name].planned.plan.anomalies[:3]:
+            report.notes.append(f"{name}: anomaly {anomaly.render()}")
+    report.facts.append(
+        ("rate limits", f"emulator and client budgets scaled ×{settings.rate_scale:g}")
+    )
+    return report
+
+
+def _down_table(title: str, outcomes: dict[str, DownOutcome], *, minimum: bool) -> Table:
+    header = [
+        "account",
+        "created",
+        "updated",
+        "removed",
+        "unchanged",
+        "protected",
+        "anomalies",
+        "drift",
+        "write calls",
+        "all API calls",
+    ]
+    if minimum:
+        header.append("minimum write calls")
+    rows = []
+    for name, o in outcomes.items():
+        c = o.counts
+        row = [
+            name,
+            str(c["created"]),
+            str(c["updated"]),
+            str(c["removed"]),
+            str(c["unchanged"]),
+            str(c["protected"]),
+            str(c["anomalies"]),
+            str(c["drift"]),
+            str(c["write_calls"]),
+            str(c["api_calls"]),
+        ]
+        if minimum:
+            row.append(str(minimum_writes(o)))
+        rows.append(row)
+    return Table(title, header, rows)
+
+
+def _sim_table(sims: dict[str, WeekSimulation], monday: str) -> Table:
+    rows = []
+    for name, sim in sims.items():
+        marks = sim.marks
+        rows.append(
+            [
+                name,
+                str(sim.courses),
+                str(marks["present"]),
+                str(marks["late"]),
+                str(marks["early_departure"]),
+                str(marks["absent"]),
+            ]
+        )
+    return Table(
+        f"Simulated week of {monday}",
+        ["account", "sheets", "present", "late", "left early", "absent"],
+        rows,
+    )
+
+
+def _up_table(title: str, outcomes: dict[str, UpOutcome]) -> Table:
+    rows = []
+    for name, o in outcomes.items():
+        c = o.counts
+        written = {k.removeprefix("written."): v for k, v in c.items() if k.startswith("written.")}
+        rows.append(
+            [
+                name,
+                str(c.get("sheets_final", 0)),
+                str(c.get("marks_read", 0)),
+                ", ".join(f"{k} {v}" for k, v in sorted(written.items())) or "none",
+                str(c.get("already_in_sync", 0)),
+                str(c.get("failed", 0)),
+            ]
+        )
+    return Table(
+        title,
+        [
+            "account",
+            "final sheets",
+            "marks read",
+            "Hyperplanning writes",
+            "already in sync",
+            "failed",
+        ],
+        rows,
+    )
