@@ -1,0 +1,210 @@
+"""``hpsync runs show|prune``, ``replay``, ``digest``, ``sync-now``: audit and trust.
+
+``runs`` becomes a group whose bare form still lists runs (the list command registered by
+``sync_cmd`` is reused as the group's default).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from hpsync.errors import UsageError
+
+ConfigOpt = Annotated[
+    Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
+]
+
+
+def _config(path: Path) -> Any:
+    from hpsync.config import load_config
+
+    return load_config(path)
+
+
+def show_run(store: Any, run_id: int) -> list[str]:
+    """The lines of `hpsync runs show`: the run, its plan summary, outcomes and inputs."""
+    from collections import Counter
+
+    from hpsync.state.audit import run_inputs
+
+    run = store.get_run(run_id)
+    if run is None:
+        raise UsageError(f"no run {run_id}", hint="list them with `hpsync runs`")
+    items = store.plan_items(run_id)
+    meta = run.meta
+    lines = [
+        f"run {run.run_id}  account {run.account}  flow {run.flow}"
+        f"{'  (dry run)' if run.dry_run else ''}",
+        f"started {run.started_at:%Y-%m-%d %H:%M:%S}Z  finished "
+        f"{run.finished_at:%Y-%m-%d %H:%M:%S}Z"
+        if run.finished_at
+        else f"started {run.started_at:%Y-%m-%d %H:%M:%S}Z  (running)",
+        f"outcome {run.outcome or 'running'}{'  error: ' + run.error if run.error else ''}",
+        f"forced {'yes' if meta.get('forced') else 'no'}"
+        + (f"  reason: {meta.get('reason')!r}  by: {meta.get('by')}" if meta.get("forced") else ""),
+        "counts " + json.dumps(run.counts, sort_keys=True),
+    ]
+    actions = Counter(f"{i.kind} {i.action}" for i in items)
+    outcomes = Counter(i.outcome for i in items)
+    lines.append("plan " + ", ".join(f"{n} {k}" for k, n in sorted(actions.items())))
+    lines.append("outcomes " + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())))
+    for i in items:
+        if i.outcome == "failed":
+            lines.append(f"  failed {i.item_key}: {i.message}")
+    inputs = run_inputs(store, run_id)
+    if inputs is None:
+        lines.append("inputs none recorded (dry run, up flow, or pruned)")
+    else:
+        lines.append(f"plan hash {inputs.plan_hash}")
+        lines += [f"input {role:<8} sha256:{d}" for role, d in inputs.digests().items()]
+    return lines
+
+
+def _replace_runs(app: typer.Typer) -> None:
+    """Turn `runs` into a group: bare `runs` lists, `runs show ID`, `runs prune`."""
+    listing = next((c for c in app.registered_commands if c.name == "runs"), None)
+    if listing is not None:
+        app.registered_commands.remove(listing)
+    group = typer.Typer(help="Recent runs; `show ID` for one run, `prune` for retention.")
+
+    @group.callback(invoke_without_command=True)
+    def runs(
+        ctx: typer.Context,
+        config: Annotated[
+            Path | None,
+            typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG"),
+        ] = None,
+        account: Annotated[str | None, typer.Option("--account", "-a")] = None,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """List recent runs with their outcome and counts."""
+        if ctx.invoked_subcommand is not None:
+            return
+        if config is None:
+            raise typer.BadParameter("--config is required")
+        if listing is None or listing.callback is None:
+            raise typer.Exit(0)
+        listing.callback(config=config, account=account, as_json=as_json)
+
+    @group.command("show")
+    def show(run_id: int, config: ConfigOpt) -> None:
+        """One run: plan summary, counts, outcomes, inputs' hashes, forced/reason/by."""
+        from hpsync.state import StateStore
+
+        with StateStore.open(_config(config).state_url) as store:
+            typer.echo("\n".join(show_run(store, run_id)))
+
+    @group.command("prune")
+    def prune_cmd(
+        config: ConfigOpt,
+        days: Annotated[
+            int | None, typer.Option(help="Keep this many days (default: config).")
+        ] = None,
+    ) -> None:
+        """Forget inputs and plan items older than retention_days (runs themselves stay)."""
+        from hpsync.state import StateStore
+        from hpsync.state.audit import prune
+
+        cfg = _config(config)
+        keep = days if days is not None else cfg.retention_days
+        with StateStore.open(cfg.state_url) as store:
+            gone = prune(store, datetime.now(UTC) - timedelta(days=keep))
+        typer.echo(
+            f"pruned {gone.run_inputs} run input record(s), {gone.blobs} stored input(s), "
+            f"{gone.plan_items} plan item(s) older than {keep} days"
+        )
+
+    app.add_typer(group, name="runs")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the audit and trust commands to the CLI."""
+    _replace_runs(app)
+
+    @app.command("replay")
+    def replay(
+        run_id: int,
+        config: ConfigOpt,
+        no_emulator: Annotated[
+            bool, typer.Option("--no-emulator", help="Load the snapshot directly, no SOAP.")
+        ] = False,
+    ) -> None:
+        """Plan a recorded run again from its stored inputs; exit 1 if the writes differ."""
+        from hpsync.state import StateStore
+        from hpsync.trust.replay import replay_run
+
+        with StateStore.open(_config(config).state_url) as store:
+            report = replay_run(store, run_id, emulator=not no_emulator)
+        typer.echo("\n".join(report.lines()))
+        raise typer.Exit(0 if report.same else 1)
+
+    @app.command("digest")
+    def digest(
+        config: ConfigOpt,
+        dry_run: Annotated[
+            Path | None, typer.Option("--dry-run", help="Write .eml files here, send nothing.")
+        ] = None,
+    ) -> None:
+        """Send each school its daily digest (once a day): runs, writes, guards, anomalies."""
+        from hpsync.alerts.mailer import EmlFolder, Mailer, SmtpMailer
+        from hpsync.state import StateStore
+        from hpsync.trust.digest import send_digest
+        from hpsync.trust.notify import recipients_of
+
+        cfg = _config(config)
+        mailer: Mailer
+        if dry_run is not None:
+            mailer = EmlFolder(dry_run)
+        elif cfg.smtp is None:
+            raise UsageError("no [smtp] section", hint="add one, or use --dry-run DIR")
+        else:
+            password = cfg.smtp.password.resolve("smtp.password") if cfg.smtp.password else None
+            mailer = SmtpMailer(cfg.smtp, password)
+        sender = cfg.smtp.sender if cfg.smtp else "hpsync@localhost"
+        now = datetime.now(UTC)
+        with StateStore.open(cfg.state_url) as store:
+            for account in cfg.accounts:
+                to = recipients_of(account)
+                if not to:
+                    typer.echo(f"{account.name}: no school_email or digest_to, skipped")
+                    continue
+                _digest, delivery = send_digest(
+                    store,
+                    account.name,
+                    to,
+                    mailer,
+                    sender=sender,
+                    now=now,
+                    zone=cfg.account_zone(account),
+                    dry_run=dry_run is not None,
+                )
+                typer.echo(f"{account.name}: {delivery.counts()}")
+
+    @app.command("sync-now")
+    def sync_now(
+        config: ConfigOpt,
+        account: Annotated[str, typer.Option("--account", "-a", help="The account.")],
+    ) -> None:
+        """Sync one account now, down then up, whatever its schedule says."""
+        from hpsync.bootstrap import open_context
+        from hpsync.sync.runs import run_down, run_up
+        from hpsync.trust.notify import install, install_from_config
+
+        cfg = _config(config)
+        with open_context(cfg) as ctx:
+            setup = ctx.account(account)
+            install_from_config(cfg)
+            try:
+                snapshot = ctx.hyperplanning.read_snapshot()
+                down = run_down(ctx.store, snapshot, setup)
+                typer.echo(f"down run {down.run_id}: {down.outcome} {down.counts}")
+                up = run_up(ctx.store, snapshot, setup, ctx.hyperplanning)
+                typer.echo(f"up run {up.run_id}: {up.outcome} {up.counts}")
+            finally:
+                install(None)
+        raise typer.Exit(1 if "partial" in (down.outcome, up.outcome) else 0)
