@@ -4,29 +4,35 @@ from __future__ import annotations
 
 EXAMPLE = """\
 # hpsync.toml — one Hyperplanning base, one or more Edusign accounts.
-# Secrets are never written here: give env:NAME or file:PATH.
+# Secrets are never written here: give env:NAME or file:PATH (relative to this file).
+# Reference of every key: docs/config.md. Check with `hpsync config check hpsync.toml`.
 
-state_url = "sqlite:///hpsync-state.db"   # or "postgresql+psycopg://hpsync@db/hpsync"
+state_url = "sqlite:///hpsync-state.db"   # next to this file; or "postgresql+psycopg://hpsync@db/hpsync"
 timezone = "Europe/Paris"                 # wall time of the Hyperplanning base
 log_format = "text"                       # text | json
+retention_days = 90                       # how long run history is kept
 
 [hyperplanning]
 url = "https://planning.ecole.example/hpsw/2026-2027"   # WSDL at <url>/wsdl
 user = "ws-hpsync"
 password = "env:HP_PASSWORD"
-base_id = "ecole-2026"                   # stable name of this year's base (no ':')
+base_id = "ecole-2026"                    # stable name of this year's base (no ':');
+                                          # default: slug of the URL path ("hpsw-2026-2027")
+timeout_seconds = 30                      # per SOAP call
 
-# [[hyperplanning.previous]]             # last year's base, for the yearly switch
-# url = "https://planning.ecole.example/hpsw/2025-2026"
-# user = "ws-hpsync"
-# password = "env:HP_PASSWORD"
-# base_id = "ecole-2025"
+[[hyperplanning.previous]]                # last year's base, still owed attendance
+url = "https://planning.ecole.example/hpsw/2025-2026"
+user = "ws-hpsync"
+password = "env:HP_PASSWORD"
+base_id = "ecole-2025"
 
 [[accounts]]
-name = "nord"
-url = "https://ext.edusign.fr"
+name = "nord"                             # unique; lowercase letters, digits, - and _
+url = "https://ext.edusign.fr"            # Edusign v1 base URL
+# v3_url = "https://api.edusign.com"      # default: derived from url
 api_key = "env:EDUSIGN_KEY_NORD"
 api = "v3"                                # v3 batch upserts (default) or v1
+# timezone = "Europe/Paris"               # default: the top-level timezone
 learners = [{ family = "Site", rubric = "Nord" }]     # empty = every learner
 courses.exclude = [{ family = "Modalité", rubric = "Autonomie" }]
 tag_families = ["Type de contrat"]        # rubric labels become Edusign tags
@@ -34,20 +40,34 @@ tutors = true                             # learning masters follow their appren
 exemptions = true                         # exempted learners are left off the sheet
 room = "code"                             # "name" | "code" | { fixed = "Salle NFC" }
 trainerless = { fictitious_trainer = "planning@ecole.example" }   # or "skip"
+webhook_secret = "env:EDUSIGN_SECRET_NORD"    # for `hpsync webhook`; omit if unused
 school_email = "vie-scolaire@ecole.example"   # receives the smart alerts marked school/both
+digest_to = ["direction@ecole.example"]   # digests and guard e-mails (default: school_email)
+# rate_scale = 1.0                        # >1 only against the emulator
 
 [accounts.guards]
-max_removal_share = 0.2                   # refuse a run removing more than 20 %
-additions_only = false
+max_removal_share = 0.2                   # refuse a run removing more than 20 % of what it holds
+additions_only = false                    # true: refuse every removal
+# additions_only_until = 2026-09-15       # refuse removals up to this day (yearly change)
+learner = { max_removal_share = 0.1, max_removals = 50 }   # per-kind limits, optional
+# trainer = { max_removals = 5 }
+# session = { max_removal_share = 0.3 }
 
 [accounts.attendance]
-final = { hours_after_end = 24 }          # or "locked"
+final = { hours_after_end = 24 }          # or "locked" (final once Edusign locks the sheet)
+since = 2026-09-01                        # write back no attendance older than this
+
+[accounts.schedule]                       # for the worker
+every_minutes = 15
+quiet_hours = "22:00-06:00"               # no sync in this span (may cross midnight)
 
 [[accounts.alerts]]
 name = "absences"
 kind = "absences"                         # absences | late | early_departures | attendance_rate
 threshold = 3
 days = 30
+min_late_minutes = 0                      # only for kind = "late"
+count_justified = false
 notify = "both"                           # tutor | school | both
 
 [[accounts]]
@@ -57,12 +77,12 @@ learners = [{ family = "Site", rubric = "Sud" }]
 courses.include = [{ family = "Modalité", rubric = "Distanciel" }]
 
 # [dashboard]
-# token = "env:HPSYNC_DASHBOARD_TOKEN"
+# token = "env:HPSYNC_DASHBOARD_TOKEN"    # at least 12 characters
 # [smtp]
 # host = "smtp.ecole.example"
 # port = 587
-# tls = "starttls"
-# user = "hpsync"
+# tls = "starttls"                        # none | starttls | ssl
+# user = "hpsync"                         # user and password go together
 # password = "env:SMTP_PASSWORD"
 # sender = "hpsync@ecole.example"
 """

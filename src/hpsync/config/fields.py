@@ -8,12 +8,13 @@ part of the error, so a secret typed in the wrong place cannot be echoed back.
 from __future__ import annotations
 
 import re
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, GetCoreSchemaHandler, ValidationInfo
+from pydantic import BeforeValidator, Field, GetCoreSchemaHandler, ValidationInfo
 from pydantic_core import core_schema
 
 from hpsync.secrets import Secret, resolve
@@ -119,6 +120,18 @@ def state_url(value: Any, info: ValidationInfo) -> str:
     raise ValueError("BAD_STATE_URL")
 
 
+def quiet_hours(value: Any) -> str:
+    """``"HH:MM-HH:MM"`` with two valid times (the span may cross midnight)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{2}:\d{2}-\d{2}:\d{2}", value):
+        raise ValueError("BAD_QUIET_HOURS")
+    try:
+        for part in value.split("-"):
+            time.fromisoformat(part)
+    except ValueError:
+        raise ValueError("BAD_QUIET_HOURS") from None
+    return value
+
+
 def default_base_id(url: str) -> str:
     """A slug of the URL's path, e.g. ``…/hpsw/2025-2026`` → ``hpsw-2025-2026``.
 
@@ -135,3 +148,5 @@ HttpUrl = Annotated[str, BeforeValidator(http_url)]
 Zone = Annotated[str, BeforeValidator(_zone)]
 Email = Annotated[str, BeforeValidator(email)]
 StateUrl = Annotated[str, BeforeValidator(state_url)]
+QuietHours = Annotated[str, BeforeValidator(quiet_hours)]
+Day = Annotated[date, Field(strict=False)]  # a TOML date (2025-09-01) or the same in quotes

@@ -31,6 +31,7 @@ _CODES = {
     "BAD_FINAL": 'expected "locked" or {hours_after_end = N} with N >= 0',
     "BAD_ACCOUNT_NAME": "use lowercase letters, digits, '-' and '_' only",
     "BAD_BASE_ID": "must be non-empty and contain no ':'",
+    "BAD_QUIET_HOURS": 'expected "HH:MM-HH:MM", e.g. "22:00-06:00"',
     "SMTP_AUTH": "user and password go together: give both or neither",
 }
 
@@ -48,6 +49,7 @@ _TYPES = {
     "model_attributes_type": "expected a table, e.g. { key = ... }",
     "dict_type": "expected a table, e.g. { key = ... }",
     "string_too_short": "must not be empty",
+    "string_pattern_mismatch": "does not have the expected form (see docs/config.md)",
     "missing": "required key is missing",
 }
 

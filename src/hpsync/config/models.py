@@ -6,15 +6,16 @@ they are used, so a configuration can be printed, checked and compared safely.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from hpsync.config.fields import (
     NAME,
+    Day,
     Email,
     HttpUrl,
+    QuietHours,
     SecretField,
     StateUrl,
     Zone,
@@ -107,13 +108,13 @@ class ScheduleConfig(_Model):
     """How often the worker syncs an account, and when it must not (``"22:00-06:00"``)."""
 
     every_minutes: int = Field(default=15, gt=0)
-    quiet_hours: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
+    quiet_hours: QuietHours | None = None
 
 
 class GuardsConfig(_Model):
     max_removal_share: float = Field(default=0.2, ge=0.0, le=1.0)
     additions_only: bool = False
-    additions_only_until: date | None = None
+    additions_only_until: Day | None = None
     learner: KindGuardConfig | None = None
     trainer: KindGuardConfig | None = None
     session: KindGuardConfig | None = None
@@ -121,7 +122,7 @@ class GuardsConfig(_Model):
 
 class AttendanceConfig(_Model):
     final: Annotated[FinalPolicyConfig, BeforeValidator(_final)] = FinalPolicyConfig()
-    since: Annotated[date, Field(strict=False)] | None = None
+    since: Day | None = None
 
 
 class AlertRuleConfig(_Model):
