@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 from hpsync.adapters.edusign_account import EdusignAccount
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.edusign import EdusignClient
+from hpsync.edusign.ratelimit import RateLimiter
 from hpsync.engine.guards import GuardPolicy, KindLimit
 from hpsync.errors import UsageError
 from hpsync.hyperplanning import HyperplanningClient
 from hpsync.rules.policy import AccountRules, Couple, RoomMode, TrainerlessMode
+from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.sync.runs import AccountSetup
 from hpsync.tutors import EdusignExternals
@@ -119,13 +121,21 @@ def previous_clients(config: Config) -> list[HyperplanningClient]:
     ]
 
 
-def edusign_account(account: AccountConfig, index: int) -> tuple[EdusignClient, AccountSetup]:
+LimiterFactory = Callable[[Secret, float], RateLimiter]
+
+
+def edusign_account(
+    account: AccountConfig, index: int, limiter_factory: LimiterFactory | None = None
+) -> tuple[EdusignClient, AccountSetup]:
+    """One account's client and setup; ``limiter_factory`` shares a rate budget (workers)."""
+    key = account.api_key.resolve(f"accounts[{index}].api_key")
     client = EdusignClient(
         str(account.url),
-        account.api_key.resolve(f"accounts[{index}].api_key"),
+        key,
         v3_base_url=str(account.v3_url) if account.v3_url else None,
         api=account.api,
         rate_scale=account.rate_scale,
+        limiter=limiter_factory(key, account.rate_scale) if limiter_factory else None,
     )
     target = EdusignAccount(
         account.name, client, EdusignExternals(client) if account.tutors else None
@@ -142,13 +152,15 @@ def edusign_account(account: AccountConfig, index: int) -> tuple[EdusignClient, 
 
 
 @contextmanager
-def open_context(config: Config) -> Iterator[Context]:
+def open_context(
+    config: Config, *, limiter_factory: LimiterFactory | None = None
+) -> Iterator[Context]:
     """Open the store and every client of a configuration."""
     store = StateStore.open(config.state_url)
     ctx = Context(config, store, hyperplanning_client(config))
     try:
         for index, account in enumerate(config.accounts):
-            client, setup = edusign_account(account, index)
+            client, setup = edusign_account(account, index, limiter_factory)
             ctx.clients[account.name] = client
             ctx.accounts[account.name] = setup
         yield ctx

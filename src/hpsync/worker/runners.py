@@ -37,13 +37,25 @@ class FencedStore:
         return getattr(self._store, name)
 
 
+def shared_limiter() -> Any:
+    """A limiter factory whose buckets live in Redis: every worker shares each key's budget."""
+    import redis
+
+    from hpsync.worker.ratelimit import RedisRateLimiter
+    from hpsync.worker.settings import WorkerSettings
+
+    settings = WorkerSettings.from_env()
+    conn = redis.Redis.from_url(settings.redis_url)
+    return lambda key, scale: RedisRateLimiter(conn, key, prefix=settings.prefix, scale=scale)
+
+
 def run_down_command(command: Command, fence: Fence) -> dict[str, Any]:
     """Read the base, then plan and apply the down flow of one account."""
     from hpsync.bootstrap import open_context
     from hpsync.config import load_config
     from hpsync.sync.runs import run_down
 
-    with open_context(load_config(Path(command.config))) as ctx:
+    with open_context(load_config(Path(command.config)), limiter_factory=shared_limiter()) as ctx:
         setup = ctx.account(command.account)
         snapshot = ctx.hyperplanning.read_snapshot()
         fence()
@@ -58,7 +70,7 @@ def run_up_command(command: Command, fence: Fence) -> dict[str, Any]:
     from hpsync.config import load_config
     from hpsync.sync.runs import run_up
 
-    with open_context(load_config(Path(command.config))) as ctx:
+    with open_context(load_config(Path(command.config)), limiter_factory=shared_limiter()) as ctx:
         setup = ctx.account(command.account)
         snapshot = ctx.hyperplanning.read_snapshot()
         fence()
