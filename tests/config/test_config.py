@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import string
+import tomllib
 from pathlib import Path
 
 import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hpsync.config import check_config, default_base_id, load_config
+from hpsync.config.loader import problems_of
 from hpsync.errors import ConfigError
 
 from .conftest import ACCOUNT, BASE, write
@@ -296,3 +301,18 @@ def test_inline_secret_is_refused_without_echoing_it(
         load_config(write(tmp_path, text))
     assert info.value.problems
     assert secret not in str(info.value) and secret not in repr(info.value.problems)
+
+
+@settings(max_examples=40, deadline=None)
+@given(secret=st.text(alphabet=string.ascii_letters + string.digits + "_-.+", min_size=8))
+def test_no_message_ever_repeats_an_inline_secret(secret: str) -> None:
+    """Whatever is typed where a secret or a URL belongs, the problems never quote it."""
+    text = (
+        f'state_url = "postgresql://u:{secret}@db/x"\n'
+        + BASE.replace('"env:HPSYNC_T_HP"', f'"{secret}"').replace("http://", f"http://w:{secret}@")
+        + ACCOUNT.replace('"env:HPSYNC_T_KEY"', f'"{secret}"')
+        + f'webhook_secret = "env:{secret}!"\n'
+    )
+    problems = problems_of(tomllib.loads(text))[1]
+    assert len(problems) == 5
+    assert not any(secret in problem for problem in problems)
