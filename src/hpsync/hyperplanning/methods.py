@@ -51,7 +51,7 @@ class Operation:
         return self.confidence == "I"
 
 
-def _op(  # noqa: PLR0917 - one positional row per table line keeps the table readable
+def _op(
     interface: str,
     name: str,
     params: tuple[tuple[str, str], ...],
