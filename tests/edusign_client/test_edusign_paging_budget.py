@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from edusign_client.conftest import FakeClock, MakeClient
 from edusign_client.fakes import FakeEdusign
 from hpsync.edusign.courses import windows
+from hpsync.edusign.inputs import ProfessorInput
 from hpsync.edusign.pagination import paginate
 from hpsync.edusign.ratelimit import Budget, RateLimiter, RouteClass, TokenBucket, classify
 
@@ -65,12 +66,20 @@ def test_windows_cover_the_range_within_the_limit() -> None:
 
 
 def test_route_classification_table() -> None:
-    """The course list and v3 batch routes are heavy; everything else is normal."""
-    assert classify("GET", "/v1/course") is RouteClass.HEAVY
-    assert classify("POST", "/v3/courses/batch-upsert") is RouteClass.HEAVY
+    """Only the v3 batch upserts and roster PUTs are heavy (§4); every v1 route is normal."""
+    for kind in ("students", "professors", "courses"):
+        assert classify("POST", f"/v3/{kind}/batch-upsert") is RouteClass.HEAVY
     assert classify("PUT", "/v3/courses/abc/students") is RouteClass.HEAVY
-    assert classify("GET", "/v1/course/abc") is RouteClass.NORMAL
-    assert classify("POST", "/v1/course") is RouteClass.NORMAL
+    assert classify("PUT", "/v3/courses/by-reference-id/c-1/students") is RouteClass.HEAVY
+    for method, path in (
+        ("GET", "/v1/course"),
+        ("GET", "/v1/course/abc"),
+        ("POST", "/v1/course"),
+        ("GET", "/v1/student"),
+        ("GET", "/v3/courses/abc/students"),
+        ("POST", "/v3/courses/abc/other/students"),
+    ):
+        assert classify(method, path) is RouteClass.NORMAL, (method, path)
 
 
 def test_burst_above_budget_waits_and_no_window_exceeds_it() -> None:
@@ -103,12 +112,13 @@ def test_bucket_refills_over_time() -> None:
 def test_client_counts_requests_by_route_class(
     fake: FakeEdusign, make_client: MakeClient, clock: FakeClock
 ) -> None:
-    """Heavy course-list calls are budgeted apart: a scaled heavy budget makes them wait."""
+    """Heavy v3 batch calls are budgeted apart: a scaled heavy budget makes them wait."""
     client = make_client(rate_scale=0.25)  # heavy: 6/min → burst of 1
-    for _ in range(4):
-        client.list_courses(date(2025, 1, 1), date(2025, 1, 2))
+    for n in range(4):
+        client.batch_upsert_professors([ProfessorInput("P", f"N{n}", f"p{n}@x.org", "p-1")])
     client.school()
+    client.list_courses(date(2025, 1, 1), date(2025, 1, 2))
     stats = client.stats()
-    assert stats.by_route_class == {"heavy": 4, "normal": 1}
-    assert stats.by_method == {"GET": 5}
+    assert stats.by_route_class == {"heavy": 4, "normal": 2}
+    assert stats.by_method == {"POST": 4, "GET": 2}
     assert stats.throttle_waits >= 3 and stats.throttle_seconds > 0

@@ -99,16 +99,33 @@ def test_slowdown_over_budget_is_counted_not_refused(tmp_path: Path) -> None:
 
 
 def test_heavy_routes_have_their_own_budget() -> None:
-    """The course list is heavy: its small budget slows it while light routes are not."""
+    """v3 batch upserts are heavy: their small budget slows them; the course list is not."""
     with start_emulator(schools=[("S", "k")], rate_scale=2 / 24) as emu:
         client = httpx.Client(base_url=emu.url, headers={"Authorization": "Bearer k"})
+        for n in range(4):
+            person = {"firstName": "A", "lastName": f"B{n}", "email": f"a{n}@x.test"}
+            answer = client.post("/v3/students/batch-upsert", json={"students": [person]})
+            assert answer.status_code == 200, answer.text
         for _ in range(4):
             client.get("/v1/course")
-        client.get("/v1/school")
         mine = httpx.get(emu.url + "/_emulator/stats").json()["keys"][fingerprint("k")]
         assert mine["heavy"] == 4 and mine["max_heavy_in_60s"] == 4
         assert mine["slowed"] == 2
+        assert mine["by_route"]["GET /v1/course"] == 4
         client.close()
+
+
+def test_emulator_heavy_routes_come_from_the_client_table() -> None:
+    """The emulator's heavy routes are exactly the v3 batch upserts and roster PUTs (§4)."""
+    with start_emulator(schools=[("S", "k")]) as emu:
+        limits = httpx.get(emu.url + "/_emulator/stats").json()["limits"]
+    assert sorted(limits["heavy_routes"]) == [
+        "POST /v3/courses/batch-upsert",
+        "POST /v3/professors/batch-upsert",
+        "POST /v3/students/batch-upsert",
+        "PUT /v3/courses/by-reference-id/{ref}/students",
+        "PUT /v3/courses/{id}/students",
+    ]
 
 
 def test_429_mode_refuses_with_retry_after() -> None:

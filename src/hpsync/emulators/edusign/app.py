@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from hpsync.edusign.ratelimit import RouteClass, classify
 from hpsync.emulators.edusign import attendance, v1_courses, v1_groups, v1_people, v3_routes
 from hpsync.emulators.edusign.controls import control_routes
 from hpsync.emulators.edusign.gateway import Handler, endpoint
@@ -31,9 +32,19 @@ _TABLES: list[tuple[str, RouteTable]] = [
 ]
 
 
+def is_heavy(method: str, template: str) -> bool:
+    """Whether a route counts against the heavy budget.
+
+    [I] One table for client and emulator: the client's ``ratelimit.HEAVY_ROUTES``
+    (reference §4: only the v3 batch upserts and roster PUTs are documented as HEAVY).
+    Its patterns match the route templates as well as concrete paths.
+    """
+    return classify(method, template) is RouteClass.HEAVY
+
+
 def heavy_routes() -> list[str]:
     """``METHOD template`` of every heavy route (24 requests/minute budget)."""
-    return [f"{m} {t}" for _, table in _TABLES for m, t, _, o in table if o.get("heavy")]
+    return [f"{m} {t}" for _, table in _TABLES for m, t, _, _o in table if is_heavy(m, t)]
 
 
 def _stats_routes(state: EmuState) -> list[Route]:
@@ -74,7 +85,7 @@ def create_app(state: EmuState) -> Starlette:
                 template,
                 handler,
                 scope=options.get("scope", default_scope),
-                heavy=bool(options.get("heavy")),
+                heavy=is_heavy(method, template),
             )
             routes.append(Route(template, run, methods=[method]))
     routes += _stats_routes(state)

@@ -174,7 +174,7 @@ def unlock(call: Call) -> bool:
 
 
 ROUTES: list[tuple[str, str, Handler, dict[str, Any]]] = [
-    ("GET", "/v1/course", list_courses, {"heavy": True}),
+    ("GET", "/v1/course", list_courses, {}),
     ("POST", "/v1/course", create_course, {}),
     ("PATCH", "/v1/course", update_course, {}),
     ("GET", "/v1/course/get-id/{apiId}", get_id, {}),
