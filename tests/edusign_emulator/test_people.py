@@ -91,6 +91,33 @@ def test_archive_hides_from_list_but_keeps_readable(api: httpx.Client) -> None:
     assert archived["HIDDEN"] == 1 and archived["ARCHIVED"] is True
 
 
+def test_archived_true_lists_archived_people_too(api: httpx.Client) -> None:
+    """With archived=true the student and professor lists include archived ones (HIDDEN=1)."""
+    keep, gone = make_student(api, 1), make_student(api, 2)
+    ok(api.delete(f"/v1/student/{gone}"))
+    listed = ok(api.get("/v1/student", params={"page": 0, "archived": "true"}))
+    assert [(s["ID"], s["HIDDEN"]) for s in listed] == [(keep, 0), (gone, 1)]
+    assert [s["ID"] for s in ok(api.get("/v1/student", params={"archived": "false"}))] == [keep]
+    live, old = make_professor(api, 1), make_professor(api, 2)
+    ok(api.delete(f"/v1/professor/{old}"))
+    assert [p["ID"] for p in ok(api.get("/v1/professor", params={"page": 0}))] == [live]
+    listed = ok(api.get("/v1/professor", params={"page": 0, "archived": "true"}))
+    assert [(p["ID"], p["HIDDEN"]) for p in listed] == [(live, 0), (old, 1)]
+
+
+def test_archived_true_pages_over_live_and_archived_together(api: httpx.Client) -> None:
+    """archived=true pages count archived people, so page 1 continues where page 0 stopped."""
+    ids = [make_student(api, n) for n in range(5)]
+    for sid in ids[:3]:
+        ok(api.delete(f"/v1/student/{sid}"))
+    pages = [
+        [s["ID"] for s in ok(api.get("/v1/student", params={"page": p, "limit": 2,
+                                                            "archived": "true"}))]
+        for p in range(3)
+    ]  # fmt: skip
+    assert pages == [ids[:2], ids[2:4], ids[4:]]
+
+
 def test_duplicate_email_refused_but_duplicate_api_id_accepted(api: httpx.Client) -> None:
     """A live e-mail cannot be reused; the same API_ID twice is accepted by default."""
     make_student(api, 1, API_ID="dup")

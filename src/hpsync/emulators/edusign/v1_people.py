@@ -24,8 +24,15 @@ def _matches(doc: Doc, search: str) -> bool:
     return any(search in str(n or "").lower() for n in names)
 
 
+def wants_archived(query: dict[str, str]) -> bool:
+    """[I] ``archived=true`` also lists archived records (HIDDEN=1); the reference documents
+    no such switch, but the client's ``include_archived`` relies on it."""
+    return query.get("archived", "").strip().lower() in ("true", "1")
+
+
 def list_people(kind: str) -> Handler:
-    """Live people only, paged from 0; students take ``limit``, ``updatedAfter``, ``search``."""
+    """Live people (all with ``archived=true``), paged from 0; students take ``limit``,
+    ``updatedAfter``, ``search``."""
 
     def handle(call: Call) -> list[Doc]:
         size = STUDENT_PAGE if kind == "student" else PROFESSOR_PAGE
@@ -33,7 +40,8 @@ def list_people(kind: str) -> Handler:
         if kind != "student":
             query.pop("limit", None)
         limit, offset = page_args(query, size)
-        clause, params = "hidden = 0", []
+        clause = "1" if wants_archived(query) else "hidden = 0"
+        params: list[Any] = []
         if kind == "student" and query.get("updatedAfter"):
             after = normalise(query["updatedAfter"])
             if after is None:
