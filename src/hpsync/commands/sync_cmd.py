@@ -64,6 +64,10 @@ def _down(
 ) -> int:
     approved = _read_approved(approved_file) if approved_file else None
     with open_context(_load(config)) as ctx:
+        if not dry_run:
+            from hpsync.trust.notify import install_from_config
+
+            install_from_config(ctx.config)  # guard trips and growing failures are e-mailed
         snapshot = _snapshot(ctx, as_json)
         results: list[DownOutcome] = []
         bars: list[Progress] = []

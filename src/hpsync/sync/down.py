@@ -64,7 +64,11 @@ def plan_account(
     remote = target.read(since=since, until=until)
     plan = build_plan(desired, remote, state.pushed(), now=now)
     verdict = evaluate(
-        plan, guards, source_learners=len(snapshot.learners), source_sessions=len(snapshot.sessions)
+        plan,
+        guards,
+        source_learners=len(snapshot.learners),
+        source_sessions=len(snapshot.sessions),
+        today=now.date(),
     )
     return PlannedRun(desired, plan, verdict)
 

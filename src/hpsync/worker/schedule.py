@@ -37,7 +37,7 @@ def accounts_of(path: Path, every: int | None) -> list[tuple[str, int]]:
 
     config = load_config(path)
     return [
-        (a.name, every or int(getattr(a, "schedule_minutes", DEFAULT_MINUTES) or DEFAULT_MINUTES))
+        (a.name, every or (a.schedule.every_minutes if a.schedule else DEFAULT_MINUTES))
         for a in config.accounts
     ]
 
