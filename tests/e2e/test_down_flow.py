@@ -1,0 +1,121 @@
+"""The down flow over real HTTP against both emulators: exact state, idempotence, kills."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from hpsync.bootstrap import open_context
+from hpsync.config import load_config
+from hpsync.engine.desired import build_desired
+from hpsync.model import Kind
+
+from .harness import ACCOUNTS, World, duplicates, world
+
+
+def sync_all(w: World) -> dict[str, dict[str, int]]:
+    """Sync both accounts as of the base's third week (later sessions are in the future)."""
+    from hpsync.sync.runs import run_down
+
+    now = datetime.fromisoformat(w.school["base"]["first_day"]).replace(tzinfo=UTC)
+    now += timedelta(days=14)
+    with open_context(load_config(w.config)) as ctx:
+        snapshot = ctx.hyperplanning.read_snapshot()
+        return {n: run_down(ctx.store, snapshot, ctx.account(n), now=now).counts for n in ACCOUNTS}
+
+
+def test_sync_creates_exactly_the_desired_state_then_rerun_writes_nothing(tmp_path: Path) -> None:
+    """After sync each account holds what the rules say; a second sync makes 0 write calls."""
+    with world(tmp_path) as w:
+        first = sync_all(w)
+        with open_context(load_config(w.config)) as ctx:
+            snapshot = ctx.hyperplanning.read_snapshot()
+            desired = {n: build_desired(snapshot, ctx.account(n).rules) for n in ACCOUNTS}
+        for name in ACCOUNTS:
+            state = w.edusign_state(name)
+            assert not duplicates(state)
+            live = {row[0] for row in state["students"] if row[2] == "False"}
+            assert live == set(desired[name].of(Kind.LEARNER))
+            assert {row[0] for row in state["courses"]} == set(desired[name].of(Kind.SESSION))
+            assert first[name]["failed"] == 0
+        before = w.write_calls()
+        second = sync_all(w)
+        assert w.write_calls() == before
+        assert all(c["writes_planned"] == 0 for c in second.values())
+
+
+def test_changed_sessions_are_the_only_writes(tmp_path: Path) -> None:
+    """Moving a few sessions in Hyperplanning updates exactly those sheets."""
+    with world(tmp_path) as w:
+        sync_all(w)
+        data = httpx.get(
+            f"{w.hp_url}/_emulator/data", auth=("ws", os.environ["HPSYNC_E2E_HP"]), timeout=30
+        ).json()
+        moved = 0
+        first = data["base"]["first_day"]
+        for course in data["courses"]:
+            for seance in course.get("seances", []):
+                late = seance["start"][:10] > str(date.fromisoformat(first) + timedelta(days=21))
+                if moved < 3 and late and not seance.get("cancelled") and course.get("teachers"):
+                    seance["start"] = seance["start"][:11] + "17:30:00"
+                    moved += 1
+        httpx.post(
+            f"{w.hp_url}/_emulator/data",
+            json=data,
+            auth=("ws", os.environ["HPSYNC_E2E_HP"]),
+            timeout=30,
+        ).raise_for_status()
+        counts = sync_all(w)
+        updated = sum(c["updated"] for c in counts.values())
+        assert 1 <= updated <= 2 * moved  # a moved session may live in both accounts
+        assert all(c["created"] == 0 and c["removed"] == 0 for c in counts.values())
+
+
+def test_sigkill_at_random_points_then_rerun_converges(tmp_path: Path) -> None:
+    """Killing `hpsync sync` mid-run, then rerunning, ends like an uninterrupted sync."""
+    rng = random.Random(11)
+    clean_dir, killed_dir = tmp_path / "clean", tmp_path / "killed"
+    clean_dir.mkdir()
+    killed_dir.mkdir()
+    with world(clean_dir) as w:
+        sync_all(w)
+        expected = {n: w.edusign_state(n) for n in ACCOUNTS}
+    with world(killed_dir) as w:
+        kills = 0
+        for _attempt in range(6):
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config), "--json"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            target = w.write_calls() + rng.randint(1, 12)  # kill after a random number of writes
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and w.write_calls() < target:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.005)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait(timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        for name in ACCOUNTS:
+            state = w.edusign_state(name)
+            assert not duplicates(state)
+            assert state == expected[name]
+        assert kills >= 1
