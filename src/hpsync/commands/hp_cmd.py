@@ -66,25 +66,48 @@ def emulate_hyperplanning(
 
 def snapshot(
     *,
-    hp_url: Annotated[str, typer.Option("--hp-url", help="Service Web base incl. root.")],
-    hp_user: Annotated[str, typer.Option("--hp-user", help="Service Web login.")],
-    hp_password_env: Annotated[
-        str, typer.Option("--hp-password-env", help="Environment variable holding the password.")
-    ],
-    timezone: Annotated[str, typer.Option("--timezone", help="The base's time zone.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the JSON.")],
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Read the base configured in FILE.")
+    ] = None,
+    hp_url: Annotated[
+        str | None, typer.Option("--hp-url", help="Service Web base incl. root.")
+    ] = None,
+    hp_user: Annotated[str | None, typer.Option("--hp-user", help="Service Web login.")] = None,
+    hp_password_env: Annotated[
+        str | None,
+        typer.Option("--hp-password-env", help="Environment variable holding the password."),
+    ] = None,
+    timezone: Annotated[str, typer.Option("--timezone", help="The base's time zone.")] = (
+        "Europe/Paris"
+    ),
     base_id: Annotated[
         str | None, typer.Option("--base-id", help="Base id (default: slug of the URL root).")
     ] = None,
 ) -> None:
-    """Read a whole Hyperplanning base and write it in the school snapshot format."""
+    """Read a whole Hyperplanning base and write it in the school snapshot format.
+
+    With ``--config`` the base, credentials and time zone come from the configuration, so a
+    school can rehearse a configuration on a sandbox copy of its own real data.
+    """
+    from hpsync.errors import UsageError
     from hpsync.hyperplanning import HyperplanningClient
     from hpsync.secrets import resolve
 
-    password = resolve(f"env:{hp_password_env}", where="--hp-password-env")
-    with HyperplanningClient(
-        hp_url, hp_user, password, timezone=timezone, base_id=base_id
-    ) as client:
+    if config is not None:
+        from hpsync.bootstrap import hyperplanning_client
+        from hpsync.config import load_config
+
+        client = hyperplanning_client(load_config(config))
+    elif hp_url and hp_user and hp_password_env:
+        password = resolve(f"env:{hp_password_env}", where="--hp-password-env")
+        client = HyperplanningClient(hp_url, hp_user, password, timezone=timezone, base_id=base_id)
+    else:
+        raise UsageError(
+            "give --config FILE, or --hp-url, --hp-user and --hp-password-env",
+            hint="hpsync snapshot --config hpsync.toml -o school.json",
+        )
+    with client:
         data = client.read_school()
     output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     typer.echo(f"wrote {output}: {len(data['students'])} students, {len(data['courses'])} courses")
