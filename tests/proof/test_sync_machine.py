@@ -14,6 +14,7 @@ import itertools
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -457,3 +458,5 @@ class SyncMachine(RuleBasedStateMachine):
 
 TestSyncMachine = SyncMachine.TestCase
 TestSyncMachine.__doc__ = "Both flows converge under edits and faults (the state machine)."
+# The thorough profile (400 runs of up to 50 steps) needs more than the default 300 s.
+TestSyncMachine.pytestmark = [pytest.mark.timeout(1800)]  # type: ignore[attr-defined]
