@@ -4,7 +4,8 @@ The public material shows only the student field ``STUDENT_FOLLOWER_ID`` (ids of
 people who receive a learner's attendance reports) and an "Externals: create an external
 contact" permission. [I] We therefore keep tutors as Edusign *externals* under
 ``/v1/externals`` (wrapped body ``{"external": {...}}``, ``API_ID``/``API_TYPE``, DELETE
-archives), and put their ids in ``STUDENT_FOLLOWER_ID``. Everything that depends on this
+archives, ``archived=true`` lists archived ones too), and put their ids in
+``STUDENT_FOLLOWER_ID``. Everything that depends on this
 guess is in this module, so a real API description corrects it in one place.
 """
 
@@ -52,7 +53,10 @@ class EdusignExternals:
         records: list[RemoteRecord] = []
         page = 0
         while True:
-            rows = self.client._call("GET", EXTERNALS_PATH, params={"page": page}) or []
+            # Archived ones too (flagged HIDDEN), like students and professors: the sync
+            # must see them to restore rather than re-create them.
+            params = {"page": page, "archived": "true"}
+            rows = self.client._call("GET", EXTERNALS_PATH, params=params) or []
             for raw in rows:
                 records.append(
                     RemoteRecord(
@@ -83,7 +87,7 @@ class EdusignExternals:
             self.client._call(
                 "PATCH",
                 EXTERNALS_PATH,
-                json={"external": {"ID": item.remote_id, **body}},
+                json={"external": {"ID": item.remote_id, **body, "HIDDEN": 0}},  # restores
                 record=label,
             )
             return item.remote_id

@@ -24,14 +24,16 @@ def test_create_returns_an_edusign_looking_id_echoed_as_ID_and_id(api: httpx.Cli
 
 def test_student_fields_are_stored_and_numbers_coerced(api: httpx.Client) -> None:
     """API_ID sent as a number comes back as a string; TAGS, followers and UTC dates kept."""
+    external = {"FIRSTNAME": "T", "LASTNAME": "U", "EMAIL": "t@firm.test"}
+    tutor = ok(api.post("/v1/externals", json={"external": external}))["ID"]
     sid = make_student(
-        api, API_ID=123, API_TYPE="hpsync", TAGS=["alt"], STUDENT_FOLLOWER_ID=["tutor1"], GROUPS=[]
+        api, API_ID=123, API_TYPE="hpsync", TAGS=["alt"], STUDENT_FOLLOWER_ID=[tutor], GROUPS=[]
     )
     student = ok(api.get(f"/v1/student/{sid}"))
     assert student["API_ID"] == "123"
     assert student["API_TYPE"] == "hpsync"
     assert student["TAGS"] == ["alt"]
-    assert student["STUDENT_FOLLOWER_ID"] == ["tutor1"]
+    assert student["STUDENT_FOLLOWER_ID"] == [tutor]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", student["DATE_CREATED"])
     assert student["GROUPS"] == []
 

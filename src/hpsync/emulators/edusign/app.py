@@ -14,7 +14,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hpsync.edusign.ratelimit import RouteClass, classify
-from hpsync.emulators.edusign import attendance, v1_courses, v1_groups, v1_people, v3_routes
+from hpsync.emulators.edusign import (
+    attendance,
+    v1_courses,
+    v1_externals,
+    v1_groups,
+    v1_people,
+    v3_routes,
+)
 from hpsync.emulators.edusign.controls import control_routes
 from hpsync.emulators.edusign.gateway import Handler, endpoint
 from hpsync.emulators.edusign.state import EmuState
@@ -26,6 +33,7 @@ _TABLES: list[tuple[str, RouteTable]] = [
     ("students", v1_people.routes("student")),
     ("professors", v1_people.routes("professor")),
     ("groups", v1_groups.ROUTES),
+    ("externals", v1_externals.ROUTES),
     ("courses", v1_courses.ROUTES),
     ("attendance", attendance.ROUTES),
     ("courses", v3_routes.ROUTES),

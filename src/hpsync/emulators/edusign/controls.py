@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hpsync.emulators.edusign import attendance, courses, people, timefmt
+from hpsync.emulators.edusign import attendance, courses, people, timefmt, v1_externals
 from hpsync.emulators.edusign.faults import parse_fault
 from hpsync.emulators.edusign.fields import public, text
 from hpsync.emulators.edusign.gateway import ApiError, plain
@@ -26,7 +26,7 @@ from hpsync.emulators.edusign.state import EmuState
 from hpsync.emulators.edusign.storage import Doc, Tx
 from hpsync.emulators.edusign.v1_groups import new_classroom, new_group
 
-KINDS = ("student", "professor", "group", "classroom", "course", "absence")
+KINDS = ("student", "professor", "group", "classroom", "course", "absence", "external")
 
 
 @dataclass
@@ -195,6 +195,8 @@ def create_record(c: Ctl) -> Doc:
         return public(people.create(tx, kind, fields, now=now, strict_api_id=False))
     if kind == "group":
         return public(new_group(tx, fields, now))
+    if kind == "external":
+        return public(v1_externals.create(tx, fields, now=now, strict_api_id=False))
     if kind == "classroom":
         return public(new_classroom(tx, fields, now))
     if kind == "course":
@@ -245,7 +247,7 @@ def remove_from_sheet(c: Ctl) -> bool:
 def dump(c: Ctl) -> dict[str, Any]:
     """Every record of the school by kind, plus the school object."""
     tx, _body, _params = c.tx, c.body, c.params
-    return {"school": public(tx.school()), **tx.dump()}
+    return {"school": public(tx.school()), **{kind: [] for kind in KINDS}, **tx.dump()}
 
 
 def _settings_routes(state: EmuState) -> list[Route]:

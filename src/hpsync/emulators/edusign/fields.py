@@ -45,6 +45,12 @@ def page_args(query: dict[str, str], default_size: int) -> tuple[int, int]:
     return size, page * size
 
 
+def wants_archived(query: dict[str, str]) -> bool:
+    """[I] ``archived=true`` also lists archived records (HIDDEN=1); the reference documents
+    no such switch, but the client's ``include_archived`` relies on it."""
+    return query.get("archived", "").strip().lower() in ("true", "1")
+
+
 def public(doc: Doc, *, drop: tuple[str, ...] = ()) -> Doc:
     """A stored document as the API shows it (no emulator-internal keys)."""
     return {k: v for k, v in doc.items() if not k.startswith("_") and k not in drop}

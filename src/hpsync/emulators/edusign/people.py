@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hpsync.emulators.edusign import v1_externals
 from hpsync.emulators.edusign.fields import id_list, text
 from hpsync.emulators.edusign.gateway import ApiError
 from hpsync.emulators.edusign.storage import Doc, Tx
@@ -92,7 +93,9 @@ def apply_fields(tx: Tx, kind: str, doc: Doc, fields: Doc) -> None:
     if kind != "student":
         return
     if "STUDENT_FOLLOWER_ID" in fields:
-        doc["STUDENT_FOLLOWER_ID"] = id_list(fields["STUDENT_FOLLOWER_ID"])
+        followers = id_list(fields["STUDENT_FOLLOWER_ID"])
+        v1_externals.check_followers(tx, followers)
+        doc["STUDENT_FOLLOWER_ID"] = followers
     for name in ("STUDENT_CARD", "NEW_PASSWORD_NEEDED"):
         if name in fields:
             doc[name] = fields[name]

@@ -15,6 +15,7 @@ SCOPES = (
     "attendance",
     "absences",
     "school",
+    "externals",  # [I] provisional /v1/externals (tutors)
 )
 
 DEFAULT_REASONS = (

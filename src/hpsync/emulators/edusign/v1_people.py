@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from hpsync.emulators.edusign import people
-from hpsync.emulators.edusign.fields import ids_of, page_args, public, require, text
+from hpsync.emulators.edusign.fields import (
+    ids_of,
+    page_args,
+    public,
+    require,
+    text,
+    wants_archived,
+)
 from hpsync.emulators.edusign.gateway import ApiError, Call, Handler
 from hpsync.emulators.edusign.storage import Doc
 from hpsync.emulators.edusign.timefmt import normalise
@@ -22,12 +29,6 @@ def _view(kind: str, doc: Doc, *, single: bool) -> Doc:
 def _matches(doc: Doc, search: str) -> bool:
     names = (doc.get("FIRSTNAME"), doc.get("LASTNAME"), doc.get("EMAIL"))
     return any(search in str(n or "").lower() for n in names)
-
-
-def wants_archived(query: dict[str, str]) -> bool:
-    """[I] ``archived=true`` also lists archived records (HIDDEN=1); the reference documents
-    no such switch, but the client's ``include_archived`` relies on it."""
-    return query.get("archived", "").strip().lower() in ("true", "1")
 
 
 def list_people(kind: str) -> Handler:
