@@ -173,6 +173,10 @@ def _diff_one(
         )
         return _replace(base, action=Action.CREATE, drift=drift, reason=reason)
     changes = _changes(canonical(want), found.fields)
+    if found.api_id != sid:
+        # Found through our mapping under another external id (re-keyed by the yearly
+        # switch): rewrite the external id so lookups by it keep working.
+        changes = (*changes, FieldChange("api_id", found.api_id, sid))
     if found.archived:
         return _replace(
             base,

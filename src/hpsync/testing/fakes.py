@@ -71,6 +71,7 @@ class FakeTarget:
                 rid = item.remote_id
                 bucket[rid] = replace(
                     old,
+                    api_id=item.sid,
                     fields=canonical(item.record),
                     archived=False,
                     end=getattr(item.record, "end", None),

@@ -16,6 +16,7 @@ from hpsync.model import Kind, Learner, Snapshot, Trainer, Tutor
 P = TypeVar("P", Learner, Trainer, Tutor)
 
 DEFAULT_ORDER = ("identifier", "ine", "email")
+FICTITIOUS = "fictitious"  # engine.desired.FICTITIOUS_TRAINER_KEY
 
 
 @dataclass
@@ -100,9 +101,12 @@ def match_people(
 
 
 def renames(old: Snapshot, new: Snapshot, matching: Mapping[Kind, KindMatching]) -> dict[str, str]:
-    """Old source identity → new source identity for every matched person."""
-    return {
+    """Old source identity → new source identity for every matched person (and the
+    configured fictitious trainer, who is the same person every year)."""
+    names: dict[str, str] = {
         old.sid(kind, old_key): new.sid(kind, new_key)
         for kind, m in matching.items()
         for old_key, (new_key, _by) in m.pairs.items()
     }
+    names[old.sid(Kind.TRAINER, FICTITIOUS)] = new.sid(Kind.TRAINER, FICTITIOUS)
+    return names
