@@ -11,6 +11,7 @@ import math
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,8 @@ class Verdict:
 class RateLimiter:
     """Sliding 60 s windows per key fingerprint; thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock  # a test may share a fake clock with the client
         self._lock = threading.Lock()
         self._keys: dict[str, KeyStats] = {}
 
@@ -74,7 +76,7 @@ class RateLimiter:
         mode: str,
     ) -> Verdict:
         """Count one request and say how to treat it."""
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             stats = self._keys.setdefault(fp, KeyStats(school))
             for times in (stats.normal_times, stats.heavy_times):

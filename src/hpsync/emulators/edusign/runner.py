@@ -6,12 +6,14 @@ import asyncio
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from hpsync.emulators.edusign.app import create_app
+from hpsync.emulators.edusign.ratelimit import RateLimiter
 from hpsync.emulators.edusign.spec import SchoolSpec, Settings, as_school_specs
 from hpsync.emulators.edusign.state import EmuState
 from hpsync.emulators.edusign.storage import Store
@@ -106,8 +108,13 @@ def start_emulator(
     strict_api_id: bool = False,
     host: str = "127.0.0.1",
     port: int = 0,
+    rate_clock: Callable[[], float] | None = None,
 ) -> RunningEdusign:
-    """Serve Edusign v1 + v3 for ``schools`` on loopback (port 0 = a free port)."""
+    """Serve Edusign v1 + v3 for ``schools`` on loopback (port 0 = a free port).
+
+    ``rate_clock`` (tests) replaces ``time.monotonic`` for the rate windows, so a test can
+    share a fake clock with the client and run minutes of traffic instantly.
+    """
     if rate_mode not in ("slow", "429"):
         raise ValueError("rate_mode must be 'slow' or '429'")
     settings = Settings(
@@ -117,4 +124,6 @@ def start_emulator(
         strict_api_id=strict_api_id,
     )
     state = build_state(schools, db_path=db_path, settings=settings)
+    if rate_clock is not None:
+        state.limiter = RateLimiter(rate_clock)
     return RunningEdusign(state, host, port)
