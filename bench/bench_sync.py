@@ -1,0 +1,203 @@
+"""P1, P2 and P5: the down flow of an L school over HTTP against both emulators.
+
+Run: ``python -m bench.bench_sync [--size L] [--scale 2] [P1 P2 P5]``.
+
+One world (two Edusign accounts split by Site), then:
+
+* **P2** initial sync (``hpsync sync`` as a subprocess): write calls versus the minimum
+  (sum over kinds of ceil(n/1000) for the v3 batches + one call per group, tutor and
+  removal), and wall time versus the bound set by the heavy budget (heavy calls /
+  (24 × scale) minutes; goal within 1.5×).
+* **P5** rate-limit compliance during P2, from the Edusign emulator's stats: the most
+  calls in any 60 s window per key (goal ≤ 480 × scale, heavy ≤ 24 × scale) and the
+  number of requests it slowed down (goal 0).
+* **P1** no-change resync right after: write calls (goal 0), read calls, wall time and
+  the CPU time of the ``hpsync sync`` process.
+
+The emulators enforce the real limits multiplied by ``scale`` (printed next to every wall
+time); the client's own budget uses the same scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.world import (
+    RESULTS,
+    heavy_calls,
+    key_stats,
+    minimum_writes,
+    read_calls,
+    run_cli,
+    world,
+    write_calls,
+)
+
+TIMEOUT = 1800  # seconds, per sync
+
+
+def _sync(config: Path) -> tuple[list[dict[str, Any]], float, float]:
+    done, wall, cpu = run_cli(["sync", "-c", str(config), "--json"], timeout=TIMEOUT)
+    if done.returncode != 0:
+        raise RuntimeError(f"hpsync sync exited {done.returncode}: {done.stderr[-2000:]}")
+    return json.loads(done.stdout), wall, cpu
+
+
+def measure(size: str, scale: float, which: set[str]) -> dict[str, dict[str, Any]]:
+    tmp = Path(tempfile.mkdtemp(prefix="hpsync-bench-sync-"))
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        with world(tmp, size, rate_scale=scale) as w:
+            learners, sessions = len(w.school["students"]), _sessions(w.school)
+            w.es_reset()
+            w.hp.reset_stats()
+            plans, wall, cpu = _sync(w.config)
+            stats = w.es_stats()
+            minimum, planned = minimum_writes(plans)
+            writes, heavy = write_calls(stats), heavy_calls(stats)
+            bound_s = heavy / (24 * scale) * 60
+            common = {"size": size, "learners": learners, "sessions": sessions, "scale": scale}
+            out["P2"] = {
+                **common,
+                "planned_writes": planned,
+                "write_calls": writes,
+                "minimum_write_calls": minimum,
+                "write_calls_over_minimum": round(writes / max(minimum, 1), 2),
+                "write_calls_by_route": _writes_by_route(stats),
+                "read_calls": read_calls(stats),
+                "heavy_calls": heavy,
+                "wall_s": round(wall, 1),
+                "cpu_s": round(cpu, 1),
+                "heavy_bound_s": round(bound_s, 1),
+                "wall_over_bound": round(wall / max(bound_s, 1e-9), 2),
+                "requests": sum(k["requests"] for k in key_stats(stats)),
+                "soap_calls": sum(w.hp_stats().values()),
+            }
+            out["P5"] = {
+                **common,
+                "limit_per_60s": 480 * scale,
+                "heavy_limit_per_60s": 24 * scale,
+                "keys": {
+                    k["school"]: {
+                        "requests": k["requests"],
+                        "heavy": k["heavy"],
+                        "max_in_60s": k["max_in_60s"],
+                        "max_heavy_in_60s": k["max_heavy_in_60s"],
+                        "slowed": k["slowed"],
+                        "rejected_429": k.get("rejected_429", 0),
+                    }
+                    for k in key_stats(stats)
+                },
+            }
+            if "P1" in which:
+                w.es_reset()
+                w.hp.reset_stats()
+                plans, wall, cpu = _sync(w.config)
+                stats = w.es_stats()
+                out["P1"] = {
+                    **common,
+                    "planned_writes": sum(len(p["items"]) for p in plans),
+                    "write_calls": write_calls(stats),
+                    "read_calls": read_calls(stats),
+                    "read_calls_by_route": _reads_by_route(stats),
+                    "soap_calls": sum(w.hp_stats().values()),
+                    "wall_s": round(wall, 1),
+                    "cpu_s": round(cpu, 1),
+                    "slowed": sum(k["slowed"] for k in key_stats(stats)),
+                }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def _sessions(school: dict[str, Any]) -> int:
+    return sum(len(c.get("seances", [])) for c in school.get("courses", []))
+
+
+def _routes(stats: dict[str, Any], get: bool) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for key in key_stats(stats):
+        for route, n in key["by_route"].items():
+            if (route.startswith("GET ") == get) and "_emulator" not in route:
+                total[route] = total.get(route, 0) + int(n)
+    return dict(sorted(total.items(), key=lambda kv: -kv[1]))
+
+
+def _writes_by_route(stats: dict[str, Any]) -> dict[str, int]:
+    return _routes(stats, get=False)
+
+
+def _reads_by_route(stats: dict[str, Any]) -> dict[str, int]:
+    return _routes(stats, get=True)
+
+
+def derive(p2: dict[str, Any]) -> None:
+    """The bound set by the normal budget too: all requests / (480 × scale) minutes (the
+    accounts are synced one after the other, so the keys' budgets do not overlap)."""
+    p2["request_bound_s"] = round(p2["requests"] / (480 * p2["scale"]) * 60, 1)
+    p2["rate_bound_s"] = max(p2["heavy_bound_s"], p2["request_bound_s"])
+    p2["wall_over_rate_bound"] = round(p2["wall_s"] / max(p2["rate_bound_s"], 1e-9), 2)
+
+
+def report(rows: dict[str, dict[str, Any]]) -> None:
+    if "P2" in rows:
+        r = rows["P2"]
+        derive(r)
+        print(
+            f"P2 initial sync {r['size']} ({r['learners']} learners, {r['sessions']} sessions), "
+            f"rate scale ×{r['scale']:g}: {r['write_calls']} write calls "
+            f"(minimum {r['minimum_write_calls']}, ×{r['write_calls_over_minimum']}), "
+            f"{r['read_calls']} reads, {r['heavy_calls']} heavy; wall {r['wall_s']} s "
+            f"at scale ×{r['scale']:g} vs heavy-budget bound {r['heavy_bound_s']} s "
+            f"(×{r['wall_over_bound']}, goal ≤ 1.5); CPU {r['cpu_s']} s"
+        )
+        print(
+            f"   all {r['requests']} requests / (480 × {r['scale']:g}) per minute = "
+            f"{r['request_bound_s']} s: wall ×{r['wall_over_rate_bound']} the tighter bound"
+        )
+        print(f"   write calls by route: {r['write_calls_by_route']}")
+    if "P5" in rows:
+        r = rows["P5"]
+        for school, k in r["keys"].items():
+            print(
+                f"P5 {school}: max {k['max_in_60s']} calls in 60 s (limit "
+                f"{r['limit_per_60s']:g}), max heavy {k['max_heavy_in_60s']} (limit "
+                f"{r['heavy_limit_per_60s']:g}), slowed {k['slowed']} (goal 0), "
+                f"rate scale ×{r['scale']:g}"
+            )
+    if "P1" in rows:
+        r = rows["P1"]
+        print(
+            f"P1 no-change resync {r['size']}: {r['write_calls']} write calls (goal 0), "
+            f"{r['read_calls']} read calls, {r['soap_calls']} SOAP calls, wall {r['wall_s']} s "
+            f"at rate scale ×{r['scale']:g}, CPU {r['cpu_s']} s (hpsync process)"
+        )
+
+
+FILES = {"P1": "p1_resync.json", "P2": "p2_initial.json", "P5": "p5_ratelimit.json"}
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_sync")
+    parser.add_argument("--size", default="L")
+    parser.add_argument("--scale", type=float, default=2.0)
+    parser.add_argument("which", nargs="*", default=["P1", "P2", "P5"])
+    args = parser.parse_args(argv)
+    which = {w.upper() for w in args.which}
+    rows = measure(args.size, args.scale, which)
+    report(rows)
+    RESULTS.mkdir(exist_ok=True)
+    for name, row in rows.items():
+        if name in which:
+            (RESULTS / FILES[name]).write_text(json.dumps(row, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
