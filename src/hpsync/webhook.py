@@ -13,14 +13,16 @@ import hmac
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from hpsync.edusign import EdusignClient
 from hpsync.secrets import Secret
 
 REPLAY_WINDOW_SECONDS = 24 * 3600
@@ -36,6 +38,9 @@ SHEET_EVENTS = frozenset(
 )
 
 Handler = Callable[[str, str, str], None]  # account, event type, Edusign course id
+#: account, Edusign student id, start, end → the Edusign courses a justification covers
+CoursesOf = Callable[[str, str, datetime, datetime], list[str]]
+JUSTIFICATION_EVENTS = frozenset({"on_justified_absence"})
 
 
 def signature(secret: Secret, body: bytes) -> str:
@@ -70,8 +75,39 @@ def course_of(event: dict[str, object]) -> str:
     return str(event.get("courseId") or event.get("course_id") or "")
 
 
+def justification_of(event: dict[str, object]) -> tuple[str, datetime, datetime] | None:
+    """(student id, start, end) of a justified-absence event, when it carries them."""
+    body = event.get("justifiedAbsence") or event.get("justified_absence")
+    if not isinstance(body, dict):
+        return None
+    student = str(body.get("STUDENT_ID") or body.get("studentId") or "")
+    try:
+        start = datetime.fromisoformat(str(body.get("START")).replace("Z", "+00:00"))
+        end = datetime.fromisoformat(str(body.get("END")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (student, start, end) if student else None
+
+
+def edusign_courses_of(clients: Mapping[str, EdusignClient]) -> CoursesOf:
+    """Find the sheets of a student over a period, through each account's client."""
+
+    def courses_of(account: str, student: str, start: datetime, end: datetime) -> list[str]:
+        client = clients[account]
+        return [
+            course.id
+            for course in client.list_courses(start.date(), end.date())
+            if any(record.student_id == student for record in course.students)
+        ]
+
+    return courses_of
+
+
 def create_app(
-    secrets: dict[str, Secret], handler: Handler, guard: ReplayGuard | None = None
+    secrets: dict[str, Secret],
+    handler: Handler,
+    guard: ReplayGuard | None = None,
+    courses_of: CoursesOf | None = None,
 ) -> Starlette:
     """The webhook receiver for the given accounts (POST /webhook/<account>)."""
     replay = guard or ReplayGuard()
@@ -99,6 +135,11 @@ def create_app(
         course = course_of(event)
         if kind in SHEET_EVENTS and course:
             handler(account, kind, course)
+            return JSONResponse({"status": "success", "result": "queued"})
+        justified = justification_of(event) if kind in JUSTIFICATION_EVENTS else None
+        if justified is not None and courses_of is not None:
+            for covered in courses_of(account, *justified):
+                handler(account, kind, covered)
             return JSONResponse({"status": "success", "result": "queued"})
         return JSONResponse({"status": "success", "result": "ignored"})
 

@@ -10,8 +10,6 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.edusign.models import Course
 
@@ -234,12 +232,6 @@ def test_known_learner_added_by_hand_is_written_back(tmp_path: Path) -> None:
         assert absences(w) == [(learner_of(api[extra]), *interval(course), False)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EdusignAccount._sheet never sets SheetMark.hand_added, so plan_attendance "
-    "cannot report a known learner added by hand (docs/attendance.md: 'written back and "
-    "reported')",
-)
 def test_known_learner_added_by_hand_is_reported(tmp_path: Path) -> None:
     """A learner of the account added by hand to a sheet shows in the run's hand_added."""
     with world(tmp_path) as w, scene(w) as s:

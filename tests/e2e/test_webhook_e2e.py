@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import uvicorn
 
 from hpsync.bootstrap import open_context
 from hpsync.config import load_config
 from hpsync.secrets import Secret
 from hpsync.sync.runs import UpOutcome, run_up
-from hpsync.webhook import create_app
+from hpsync.webhook import create_app, edusign_courses_of
 
 from .harness import World, world
 from .up_helpers import absences, delays, hp_local, learner_of, poll, scene
@@ -150,12 +149,6 @@ def test_webhooks_write_back_the_locked_sheet_and_refuse_a_wrong_secret(tmp_path
         assert finals == [0] * signs + [1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hpsync.webhook.course_of finds no course in an on_justified_absence body "
-    '({"type", "justifiedAbsence": {...}}), so create_app answers "ignored" and the '
-    "justification waits for the next full `hpsync attendance` run",
-)
 def test_a_justification_webhook_rewrites_the_absence(tmp_path: Path) -> None:
     """A justification accepted in Edusign reaches Hyperplanning through its webhook."""
     with world(tmp_path) as w, scene(w) as s:
@@ -176,7 +169,11 @@ def test_a_justification_webhook_rewrites_the_absence(tmp_path: Path) -> None:
                 calls.append((account, course_id))
                 events.put((account, course_id))
 
-            with serve(create_app({"nord": secret}, handler)) as url:
+            lookup = w.client("nord")
+            app = create_app(
+                {"nord": secret}, handler, courses_of=edusign_courses_of({"nord": lookup})
+            )
+            with serve(app) as url:
                 hook = [{"TYPE": "on_justified_absence", "URL": f"{url}/webhook/nord"}]
                 httpx.patch(
                     f"{w.es_url}/v1/school",

@@ -124,28 +124,24 @@ CASES = [
         lambda: with_session(at(0, 14), at(0, 16), trainer_keys=(1, 99)),
         UNKNOWN,
         ("session", "90-2"),
-        bug=NOT_REPORTED,
     ),
     case(
         "unknown-room",
         lambda: with_session(at(0, 14), at(0, 16), room_keys=(77,)),
         UNKNOWN,
         ("session", "90-2"),
-        bug=NOT_REPORTED,
     ),
     case(
         "unknown-learner-on-session",
         lambda: with_session(at(0, 14), at(0, 16), learner_keys=(1, 6, 404)),
         UNKNOWN,
         ("session", "90-2"),
-        bug=NOT_REPORTED,
     ),
     case(
         "learner-in-unknown-group",
         lambda: with_learner(group_keys=frozenset({100, 555})),
         UNKNOWN,
         ("learner", "9"),
-        bug=NOT_REPORTED,
     ),
     case(
         "duplicate-learner-email",
@@ -169,16 +165,14 @@ CASES = [
     case(
         "empty-learner-names",
         lambda: with_learner(first_name="", last_name=" "),
-        UNKNOWN,
+        AnomalyCode.RECORD_INCOMPLETE,
         ("learner", "9"),
-        bug="a learner with empty names is synchronised as is: no anomaly (of any code)",
     ),
     case(
         "session-outside-the-base-year",
         in_2031,
         BAD_TIMES,
         ("session", "90-2"),
-        bug="a session dated 2031 in the 2026 base is synchronised as is: no anomaly at all",
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""Defects the state machine and its invariants point at, pinned as strict xfails.
+"""Defects the state machine and its invariants pointed at, now fixed: kept as regressions.
 
 Each test states the behaviour a user expects; it is marked ``xfail(strict=True)`` until
 the core is fixed, so a fix turns it into an unexpected pass that must be unmarked.
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-
-import pytest
 
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
 from hpsync.engine.guards import GuardPolicy
@@ -44,11 +42,6 @@ def up(marks: list[SheetMark], hp: FakeHyperplanningAbsences, ledger: MemoryLedg
     assert not report.failures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ledger.changes() orders writes before removals; removing the old 08:00-10:00 "
-    "absence deletes every absence inside it, including the early departure just written",
-)
 def test_absent_corrected_to_left_early_keeps_the_early_departure() -> None:
     """An absence corrected to 'present, left at 09:30' leaves one 09:30-10:00 absence."""
     hp, ledger = FakeHyperplanningAbsences(), MemoryLedger()
@@ -62,11 +55,6 @@ def sync(snap: object, target: object, journal: MemoryJournal) -> None:
     sync_account(planned, target, journal, force=True)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff._removal answers UNCHANGED 'already archived' for a pushed record, so the "
-    "journal keeps a row for an archived person forever (and plan.held counts it)",
-)
 def test_archive_whose_answer_was_lost_is_forgotten_by_the_journal() -> None:
     """A learner archived by a write whose answer timed out leaves the journal on the rerun."""
     target, journal = FakeTarget(), MemoryJournal()
@@ -84,11 +72,6 @@ def test_archive_whose_answer_was_lost_is_forgotten_by_the_journal() -> None:
     assert (Kind.LEARNER, tom) not in journal.pushed()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff._diff_one protects a changed session only when locked or over; a signed "
-    "sheet (plan.Action.PROTECTED: 'locked, signed, past') is rewritten",
-)
 def test_signed_sheet_is_not_rewritten_when_the_session_moves() -> None:
     """A sheet already signed is reported, not moved, when Hyperplanning moves its session."""
     target, journal = FakeTarget(), MemoryJournal()

@@ -149,7 +149,7 @@ class SyncMachine(RuleBasedStateMachine):
     def _frozen(self, record: RemoteRecord, *, removal: bool) -> bool:
         """A sheet the engine must not rewrite (or, for a removal, not delete)."""
         past = record.end is not None and record.end <= self.now
-        return record.locked or past or (removal and record.signed)
+        return record.locked or past or record.signed
 
     # ------------------------------------------------------------ Hyperplanning edits
 

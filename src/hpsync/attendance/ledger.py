@@ -67,16 +67,18 @@ def changes(
     """Changes for every (session, learner) whose status is final (``decided``)."""
     wanted = {(i.session_sid, i.learner_sid, i.kind): i for i in intents}
     out: list[Change] = []
+    final = set(decided)
+    # Removals first: removing an interval deletes every absence inside it, so a removal
+    # after a write of a narrower absence (absent → left early) would erase that write.
+    for key, written in sorted(ledger.items()):
+        if key in wanted or written.status is not Status.WRITTEN:
+            continue
+        if (key[0], key[1]) in final:
+            out.append(Change(Op.REMOVE, key, None, written))
     for key, intent in sorted(wanted.items()):
         entry = ledger.get(key)
         if entry is None or entry.status is not Status.WRITTEN:
             out.append(Change(Op.WRITE, key, intent, entry))
         elif entry.fingerprint != intent.fingerprint:
             out.append(Change(Op.REWRITE, key, intent, entry))
-    final = set(decided)
-    for key, entry in sorted(ledger.items()):
-        if key in wanted or entry.status is not Status.WRITTEN:
-            continue
-        if (key[0], key[1]) in final:
-            out.append(Change(Op.REMOVE, key, None, entry))
     return out

@@ -77,5 +77,13 @@ def register(app: typer.Typer) -> None:
                         )
 
         threading.Thread(target=work, daemon=True, name="webhook-worker").start()
-        receiver = create_app(secrets, lambda account, _kind, course: events.put((account, course)))
+        from hpsync.bootstrap import edusign_account
+        from hpsync.webhook import edusign_courses_of
+
+        lookups = {a.name: edusign_account(a, i)[0] for i, a in enumerate(cfg.accounts)}
+        receiver = create_app(
+            secrets,
+            lambda account, _kind, course: events.put((account, course)),
+            courses_of=edusign_courses_of(lookups),
+        )
         uvicorn.run(receiver, host=host, port=port, log_level="warning", server_header=False)

@@ -19,7 +19,9 @@ from hpsync.errors import RetriableRemoteError
 from hpsync.model import Kind
 from hpsync.ports import TargetAccount, WriteOutcome
 
-BOOKKEEPING = (Action.ADOPT, Action.FORGET)
+# PROTECTED: a sheet we must not touch is still recorded when the journal does not know it
+# yet (created by a run whose answer was lost), so it stays ours.
+BOOKKEEPING = (Action.ADOPT, Action.FORGET, Action.PROTECTED)
 
 
 class Journal(Protocol):

@@ -143,6 +143,8 @@ def _learners(snapshot: Snapshot, rules: AccountRules, state: DesiredState) -> s
                     f"e-mail {email} is already used by another learner",
                     AnomalyCode.LEARNER_DUPLICATE_EMAIL,
                 )
+        if problem is None and not (learner.first_name.strip() and learner.last_name.strip()):
+            problem, code = "first or last name is empty", AnomalyCode.RECORD_INCOMPLETE
         if problem is not None:
             state.anomalies.append(
                 Anomaly(
@@ -155,6 +157,17 @@ def _learners(snapshot: Snapshot, rules: AccountRules, state: DesiredState) -> s
             )
             state.learner_decisions[key] = Decision(False, "e-mail", problem)
             continue
+        unknown_groups = sorted(g for g in learner.group_keys if g not in snapshot.groups)
+        if unknown_groups:
+            state.anomalies.append(
+                Anomaly(
+                    AnomalyCode.UNKNOWN_REFERENCE,
+                    "learner",
+                    str(key),
+                    name,
+                    f"belongs to unknown group(s) {unknown_groups}: ignored; check the base",
+                )
+            )
         synced.add(key)
         tutor_sids = _tutors_of(snapshot, rules, state, learner.tutor_keys) if rules.tutors else ()
         sid = snapshot.sid(Kind.LEARNER, key)
@@ -261,6 +274,7 @@ def _sessions(
         if not decision.kept:
             continue
         session = snapshot.sessions[key]
+        _unknown_references(snapshot, state, session)
         candidates = [k for k in session.learner_keys if k in selected]
         if not candidates:
             state.session_decisions[key] = Decision(
@@ -286,6 +300,23 @@ def _sessions(
                 continue
             roster.append(snapshot.sid(Kind.LEARNER, lk))
         state.roster_notes[key] = notes
+        first_day = snapshot.base.first_day
+        outside = not (
+            first_day - timedelta(days=7) <= session.start.date() <= first_day + timedelta(days=400)
+        )
+        if outside:
+            state.anomalies.append(
+                Anomaly(
+                    AnomalyCode.SESSION_BAD_TIMES,
+                    "session",
+                    key,
+                    session_name(snapshot, session),
+                    f"dated {session.start.date()}, outside the base's year (from {first_day}); "
+                    "fix its date",
+                )
+            )
+            state.session_decisions[key] = Decision(False, "times", "outside the base's year")
+            continue
         if session.end <= session.start or session.end - session.start > MAX_SESSION:
             state.anomalies.append(
                 Anomaly(
@@ -351,6 +382,25 @@ def _sessions(
             )
         )
     _trainer_anomalies(snapshot, state)
+
+
+def _unknown_references(snapshot: Snapshot, state: DesiredState, session: Session) -> None:
+    """One anomaly per session that points at records the base does not have."""
+    missing = [f"learner {k}" for k in session.learner_keys if k not in snapshot.learners]
+    missing += [f"room {k}" for k in session.room_keys if k not in snapshot.rooms]
+    trainers = [k for k in session.trainer_keys if k not in snapshot.trainers]
+    if len(trainers) < len(session.trainer_keys):  # all unknown: reported as trainer-less
+        missing += [f"trainer {k}" for k in trainers]
+    if missing:
+        state.anomalies.append(
+            Anomaly(
+                AnomalyCode.UNKNOWN_REFERENCE,
+                "session",
+                session.key,
+                session_name(snapshot, session),
+                f"refers to unknown {', '.join(missing)}: ignored; check the base",
+            )
+        )
 
 
 def _trainer_anomalies(snapshot: Snapshot, state: DesiredState) -> None:

@@ -195,8 +195,10 @@ def _diff_one(
             remote_id=found.remote_id,
             reason="already on Edusign as planned: mapping recorded",
         )
-    if kind is Kind.SESSION and (found.locked or (found.end is not None and found.end <= now)):
-        why = "locked" if found.locked else "already over"
+    if kind is Kind.SESSION and (
+        found.locked or found.signed or (found.end is not None and found.end <= now)
+    ):
+        why = "locked" if found.locked else "signed" if found.signed else "already over"
         by_hand = last is not None and last.content_hash == digest
         return _replace(
             base,
@@ -232,6 +234,8 @@ def _removal(
 ) -> PlanItem:
     found = _find(sid, last, have, by_api)
     if found is not None and found.archived:
+        if last is not None:  # archived, but the journal never heard (its answer was lost)
+            return PlanItem(kind, Action.FORGET, sid, found.remote_id, reason="already archived")
         return PlanItem(kind, Action.UNCHANGED, sid, found.remote_id, reason="already archived")
     if found is None:
         if last is not None and not read:

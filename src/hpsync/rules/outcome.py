@@ -37,6 +37,7 @@ class AnomalyCode(enum.StrEnum):
     SESSION_NO_LEARNERS = "session_no_learners"
     ROOM_WITHOUT_CODE = "room_without_code"
     UNKNOWN_REFERENCE = "unknown_reference"
+    RECORD_INCOMPLETE = "record_incomplete"
 
 
 @dataclass(frozen=True, slots=True)

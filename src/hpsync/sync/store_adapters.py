@@ -36,10 +36,28 @@ class StoreJournal:
 
     def commit(self, kind: Kind, results: Sequence[tuple[PlanItem, WriteOutcome]]) -> None:
         now = self.clock()
+        known = (
+            {(Kind(r.kind), r.source_id) for r in self.store.mappings(self.account, kind.value)}
+            if any(item.action is Action.PROTECTED for item, _ in results)
+            else set()
+        )
         upserts: list[MappingRow] = []
         forget: list[str] = []
         for item, outcome in results:
             if not outcome.ok:
+                continue
+            if item.action is Action.PROTECTED:
+                if item.remote_id and item.sid and (kind, item.sid) not in known:
+                    upserts.append(
+                        MappingRow(
+                            self.account,
+                            kind.value,
+                            item.sid,
+                            item.remote_id,
+                            item.content_hash,
+                            now,
+                        )
+                    )
                 continue
             if item.action in (Action.CREATE, Action.UPDATE, Action.ADOPT):
                 upserts.append(
@@ -52,7 +70,11 @@ class StoreJournal:
                         now,
                     )
                 )
-            elif item.action is Action.REMOVE and kind in (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR):
+            elif (
+                item.action in (Action.REMOVE, Action.FORGET)
+                and kind in (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR)
+                and item.remote_id
+            ):
                 upserts.append(
                     MappingRow(
                         self.account,

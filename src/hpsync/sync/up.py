@@ -67,7 +67,7 @@ def plan_attendance(
                     "Hyperplanning (deleted since?): not written, retried next run"
                 )
                 continue
-            if mark.hand_added:
+            if mark.hand_added or learner_key(mark.learner_sid) not in session.learner_keys:
                 plan.hand_added.append(
                     f"learner {mark.learner_sid} was added by hand to {sheet.session_sid}: "
                     "written back all the same"

@@ -135,6 +135,10 @@ class MemoryJournal:
         for item, outcome in results:
             if not outcome.ok:
                 continue
+            if item.action is Action.PROTECTED:
+                if item.remote_id and (kind, item.sid) not in self.pushed_rows:
+                    self.pushed_rows[(kind, item.sid)] = Pushed(item.remote_id, item.content_hash)
+                continue
             if item.action in (Action.CREATE, Action.UPDATE, Action.ADOPT):
                 self.pushed_rows[(kind, item.sid)] = Pushed(outcome.remote_id, item.content_hash)
             elif item.action in (Action.REMOVE, Action.FORGET):
