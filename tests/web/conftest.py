@@ -4,6 +4,7 @@ a session."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,20 @@ from .fakes import FakeStore
 from .school import ACCOUNTS, NOW, TOKEN, StepClock, fill
 
 PLANS: list[str] = []
+SYNCS: list[str] = []
+SYNC_EVERY = {"paris": timedelta(days=2)}  # paris' runs are stale after 4 d, others 1 h
 
 
 def fake_plan(account: str) -> str:
     """A plan_now that records its calls and answers a recognisable text."""
     PLANS.append(account)
     return f"plan for {account}: 3 to create, 0 to remove"
+
+
+def fake_sync(account: str) -> str:
+    """A sync_now that records its calls and answers a summary like the real one."""
+    SYNCS.append(account)
+    return f"down run 90: ok {{'created': 1}}\nup run 91: ok {{}} ({account})"
 
 
 def hp_url(record: str) -> str | None:
@@ -50,11 +59,14 @@ def filled(
 @pytest.fixture
 def app(filled: tuple[object, dict[str, int]]) -> FastAPI:
     PLANS.clear()
+    SYNCS.clear()
     return create_app(
         filled[0],  # type: ignore[arg-type]
         token=Secret(TOKEN),
         accounts=list(ACCOUNTS),
         plan_now=fake_plan,
+        sync_now=fake_sync,
+        sync_every=SYNC_EVERY,
         hp_record_url=hp_url,
         clock=lambda: NOW,
     )

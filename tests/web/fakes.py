@@ -9,11 +9,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from hpsync.state.audit import RunInputsRow
+from hpsync.state.marks import NotificationRow
 from hpsync.state.rows import LedgerRow, MappingRow, PlanItemRow, RunRow
 
 
 class FakeStore:
-    """Dict-backed runs, plan items, ledger and mappings; newest run first, like the store."""
+    """Dict-backed runs, plan items, ledger, mappings, meta, send log and run inputs."""
 
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self._clock = clock
@@ -21,6 +23,9 @@ class FakeStore:
         self._items: dict[int, list[PlanItemRow]] = {}
         self._ledger: dict[tuple[str, str, str, str], LedgerRow] = {}
         self._mappings: dict[tuple[str, str, str], MappingRow] = {}
+        self._meta: dict[tuple[str, str], str] = {}
+        self._sent: list[NotificationRow] = []
+        self._inputs: dict[int, RunInputsRow] = {}
 
     # -- writes (same signatures as StateStore) ------------------------------------------
     def start_run(
@@ -65,7 +70,26 @@ class FakeStore:
         for r in rows:
             self._mappings[(account, r.kind, r.source_id)] = r
 
+    def set_meta(self, account: str, key: str, value: str) -> None:
+        self._meta[(account, key)] = value
+
+    def add_notification_rows(self, rows: Sequence[NotificationRow]) -> None:
+        self._sent.extend(replace(r, created_at=r.created_at or self._clock()) for r in rows)
+
+    def record_run_inputs(self, row: RunInputsRow) -> None:
+        self._inputs[row.run_id] = row
+
     # -- reads (what the dashboard uses) -------------------------------------------------
+    def get_meta(self, account: str, key: str) -> str | None:
+        return self._meta.get((account, key))
+
+    def notifications(self, account: str, limit: int) -> list[NotificationRow]:
+        rows = [r for r in self._sent if r.account == account]
+        return sorted(rows, key=lambda r: (r.created_at, r.dedup_key), reverse=True)[:limit]
+
+    def run_inputs(self, run_id: int) -> RunInputsRow | None:
+        return self._inputs.get(run_id)
+
     def runs(self, account: str | None = None, limit: int = 50) -> list[RunRow]:
         rows = [r for r in self._runs.values() if account is None or r.account == account]
         return sorted(rows, key=lambda r: r.run_id, reverse=True)[:limit]

@@ -12,6 +12,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from hpsync.secrets import Secret
+from hpsync.state import StateStore
+from hpsync.state.audit import RunInputsRow, record_run_inputs
+from hpsync.state.marks import NotificationRow, add_notifications
 from hpsync.state.rows import LedgerRow, MappingRow, PlanItemRow
 
 TOKEN = "dash-token-7f3a9c"
@@ -19,6 +22,9 @@ LEAKED = Secret("edusign-api-key-XYZ123", source="test")  # registered for redac
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 NOW = START + timedelta(days=3)
 ACCOUNTS = ["paris", "lyon", "nantes"]  # nantes never ran
+PLAN_HASH = "9f2c" + "0" * 60
+APPROVED = "a1b2c3d4e5f6"
+DIGESTS = {role: role[0] * 64 for role in ("snapshot", "remote", "pushed", "rules")}
 XSS = "<script>alert('x')</script>"
 
 
@@ -78,7 +84,17 @@ def fill(store: Writable) -> dict[str, int]:
     store.finish_run(run, "ok", {"created": 40, "updated": 2, "removed": 0, "anomalies": 1})
     ids["paris_up"] = run = store.start_run("paris", "up")
     store.finish_run(run, "ok", {"written.absence": 5, "written.delay": 2, "failed": 0})
-    ids["paris_down"] = run = store.start_run("paris", "down", meta={"base_id": "2026"})
+    ids["paris_down"] = run = store.start_run(
+        "paris",
+        "down",
+        meta={
+            "base_id": "2026",
+            "forced": True,
+            "reason": "guard released after review",
+            "by": "alice",
+            "approved_plan": APPROVED,
+        },
+    )
     store.add_plan_items(
         run,
         [
@@ -193,4 +209,90 @@ def fill(store: Writable) -> dict[str, int]:
             for kind, sid in [("learner", "L1"), ("learner", "L2"), ("session", "S1")]
         ],
     )
+    _keep_inputs(store, ids["paris_down_ok"])
+    _log_emails(store)
     return ids
+
+
+def _keep_inputs(store: Writable, run_id: int) -> None:
+    """The trust audit's record of a down run's inputs, through the store's own API."""
+    row = RunInputsRow(
+        run_id,
+        "paris",
+        PLAN_HASH,
+        START,
+        DIGESTS["snapshot"],
+        DIGESTS["remote"],
+        DIGESTS["pushed"],
+        DIGESTS["rules"],
+    )
+    if isinstance(store, StateStore):
+        record_run_inputs(store, row)
+    else:
+        store.record_run_inputs(row)  # type: ignore[attr-defined]
+
+
+BODY = "the full e-mail text stays in the send log"
+EMAILS = [
+    (
+        "alert:absences3:L1:2026-03-03:tutor@firm.example",
+        "alert",
+        "tutor@firm.example",
+        "Absences of Alice Martin",
+        "sent",
+        1,
+        "",
+    ),
+    (
+        "guard:3:school@paris.example",
+        "alert",
+        "school@paris.example",
+        f"[hpsync] paris: sync refused {XSS}",
+        "failed",
+        3,
+        f"SMTP 535 auth failed for key {LEAKED.reveal()}",
+    ),
+    (
+        "digest:2026-03-04:school@paris.example",
+        "report",
+        "school@paris.example",
+        "[hpsync] paris 2026-03-04: 2 run(s)",
+        "dry_run",
+        0,
+        "",
+    ),
+    (
+        "report:weekly:2026-W10:tutor@firm.example",
+        "report",
+        "tutor@firm.example",
+        "Weekly attendance 2026-W10",
+        "pending",
+        0,
+        "",
+    ),
+]
+
+
+def _log_emails(store: Writable) -> None:
+    """paris' send log: one e-mail of each sort and status, through the store's own API."""
+    rows = [
+        NotificationRow(
+            "paris",
+            key,
+            kind,
+            to,
+            subject,
+            "body",
+            "",
+            status,
+            attempts,
+            error,
+            START + timedelta(hours=n),
+            None,
+        )
+        for n, (key, kind, to, subject, status, attempts, error) in enumerate(EMAILS)
+    ]
+    if isinstance(store, StateStore):
+        add_notifications(store, rows)
+    else:
+        store.add_notification_rows(rows)  # type: ignore[attr-defined]

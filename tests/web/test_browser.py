@@ -51,6 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         token=Secret(TOKEN),
         accounts=list(ACCOUNTS),
         plan_now=lambda account: f"plan for {account}: 3 to create, 0 to remove",
+        sync_now=lambda account: f"down run 90: ok\nup run 91: ok ({account})",
         hp_record_url=hp_url,
     )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -119,7 +120,7 @@ def test_wrong_token_is_refused_in_the_browser(server: tuple[str, Any], browser:
 
 
 def test_operator_journey(server: tuple[str, dict[str, int]], browser: Any) -> None:
-    """Log in, go overview → run → anomalies → drift → ledger, run a dry-run plan."""
+    """Log in, go overview → run → anomalies → drift → ledger → e-mails, plan, sync now."""
     url, ids = server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -164,6 +165,21 @@ def test_operator_journey(server: tuple[str, dict[str, int]], browser: Any) -> N
             page.locator("#plan-output").inner_text() == "plan for lyon: 3 to create, 0 to remove"
         )
         shots.append(_shot(page, "07-plan"))
+
+        page.click("nav >> text=E-mails paris")
+        page.wait_for_url(url + "/accounts/paris/notifications")
+        table = page.locator("#notifications")
+        assert table.locator("tbody tr").count() == 4
+        assert "guard trip" in table.inner_text() and "SMTP 535" in table.inner_text()
+        assert page.locator("#count-failed").inner_text() == "1"
+        shots.append(_shot(page, "08-notifications"))
+
+        page.click("nav >> text=Overview")
+        assert "⚠" in page.locator("#fresh-paris-marks").inner_text()
+        page.click("text=Sync now paris")
+        page.wait_for_url(url + "/accounts/paris/sync")
+        assert page.locator("#sync-output").inner_text() == "down run 90: ok\nup run 91: ok (paris)"
+        shots.append(_shot(page, "09-sync-now"))
 
         for path in shots:
             _assert_real_png(path)

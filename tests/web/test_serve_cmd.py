@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -52,3 +58,100 @@ def test_known_accounts_come_from_the_runs() -> None:
     store = FakeStore(StepClock())
     fill(store)
     assert known_accounts(store) == ["lyon", "paris"]
+
+
+CONFIG = """
+state_url = "sqlite:///{db}"
+
+[hyperplanning]
+url = "http://127.0.0.1:9/hpsw"
+user = "ws"
+password = "env:HPSYNC_T_HP"
+
+[[accounts]]
+name = "nord"
+api_key = "env:HPSYNC_T_KEY"
+
+[accounts.schedule]
+every_minutes = 30
+
+[dashboard]
+token = "env:HPSYNC_T_DASH"
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_config_runs_as_a_real_process_and_logs_in_over_http(tmp_path: Path) -> None:
+    """`hpsync serve --config FILE` listens on its port, takes the token, shows the account
+    with sync-now and dry-run enabled and its schedule's threshold, and stops on SIGINT."""
+    config = tmp_path / "hpsync.toml"
+    config.write_text(CONFIG.format(db=tmp_path / "state.db"), encoding="utf-8")
+    port = _free_port()
+    token = "serve-proc-token-5e8d1b"
+    env = {
+        **os.environ,
+        "HPSYNC_T_HP": "hp-pass-123",
+        "HPSYNC_T_KEY": "edu-key-456",
+        "HPSYNC_T_DASH": token,
+        "PYTHONUNBUFFERED": "1",
+    }
+    hpsync = Path(sys.executable).with_name("hpsync")
+    proc = subprocess.Popen(
+        [str(hpsync), "serve", "--config", str(config), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = proc.stdout.readline()  # printed just before uvicorn binds the port
+        assert banner.strip() == f"dashboard on http://127.0.0.1:{port}/ for nord", banner
+        base = f"http://127.0.0.1:{port}"
+        # connection retries cover the instant between the banner and the bind
+        transport = httpx.HTTPTransport(retries=5)
+        with httpx.Client(base_url=base, transport=transport, timeout=10) as http:
+            assert http.get("/").headers["location"] == "/login"
+            assert http.post("/login", data={"token": "wrong-token-123"}).status_code == 401
+            assert http.post("/login", data={"token": token}).status_code == 303
+            page = http.get("/").text
+            assert 'id="account-nord"' in page
+            assert '<button type="submit">Sync now nord</button>' in page
+            assert '<button type="submit">Dry-run plan nord</button>' in page
+            overview = http.get("/api/overview").json()["accounts"][0]
+            assert overview["freshness"]["down"]["stale_after_seconds"] == 3600  # 2 × 30 min
+            assert token not in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+
+
+def test_sync_now_for_runs_down_then_up_against_the_emulators(tmp_path: Path) -> None:
+    """The served sync-now runs one account down then up for real and summarises both runs."""
+    from e2e.harness import world
+    from hpsync.commands.serve_cmd import sync_now_for
+    from hpsync.state import StateStore
+    from hpsync.trust.notify import installed
+
+    with world(tmp_path) as w:
+        summary = sync_now_for(w.config)("sud").splitlines()
+        with StateStore.open(f"sqlite:///{tmp_path / 'state.db'}") as store:
+            runs = store.runs("sud")
+    assert [(r.flow, r.outcome, r.dry_run) for r in runs] == [
+        ("up", "ok", False),
+        ("down", "ok", False),
+    ]
+    assert summary[0].startswith(f"down run {runs[1].run_id}: ok {{'created': ")
+    assert summary[1].startswith(f"up run {runs[0].run_id}: ok {{")
+    assert installed() is None  # the notifier is only there during the run

@@ -6,9 +6,11 @@ The token comes from an environment variable (never a command-line value: those 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,6 +45,8 @@ def serve(
     port: int = 8080,
     *,
     plan_now: Callable[[str], str] | None = None,
+    sync_now: Callable[[str], str] | None = None,
+    sync_every: Mapping[str, timedelta] | None = None,
     hp_record_url: Callable[[str], str | None] | None = None,
 ) -> None:
     """Open the store and serve the dashboard until interrupted."""
@@ -55,7 +59,13 @@ def serve(
     with StateStore.open(store_url) as store:
         names = list(accounts) or known_accounts(store)
         app = create_app(
-            store, token=token, accounts=names, plan_now=plan_now, hp_record_url=hp_record_url
+            store,
+            token=token,
+            accounts=names,
+            plan_now=plan_now,
+            sync_now=sync_now,
+            sync_every=sync_every,
+            hp_record_url=hp_record_url,
         )
         if host not in LOOPBACK:
             typer.echo(
@@ -80,6 +90,52 @@ def plan_now_for(config_path: Path) -> Callable[[str], str]:
             return render_plan(outcome.planned.plan)
 
     return plan
+
+
+_SYNC_LOCK = threading.Lock()  # the notifier is process-wide: one sync at a time
+
+
+def sync_now_for(config_path: Path) -> Callable[[str], str]:
+    """``hpsync sync-now`` on demand: down then up for one account; returns its summary.
+
+    Same steps as the command (notifier from ``[smtp]`` installed for the run's e-mails,
+    then removed); one sync at a time in this process, the store's lease guards the rest.
+    """
+
+    def sync(account: str) -> str:
+        from hpsync.bootstrap import open_context
+        from hpsync.config import load_config
+        from hpsync.sync.runs import run_down, run_up
+        from hpsync.trust.notify import install, install_from_config
+
+        cfg = load_config(config_path)
+        with _SYNC_LOCK, open_context(cfg) as ctx:
+            setup = ctx.account(account)
+            install_from_config(cfg)
+            try:
+                snapshot = ctx.hyperplanning.read_snapshot()
+                down = run_down(ctx.store, snapshot, setup)
+                up = run_up(ctx.store, snapshot, setup, ctx.hyperplanning)
+            finally:
+                install(None)
+        return (
+            f"down run {down.run_id}: {down.outcome} {down.counts}\n"
+            f"up run {up.run_id}: {up.outcome} {up.counts}"
+        )
+
+    return sync
+
+
+def schedules_of(config: Any) -> dict[str, timedelta]:
+    """Each scheduled account's sync interval (the dashboard's staleness is twice it)."""
+    from hpsync.trust.schedule import schedule_of
+
+    out: dict[str, timedelta] = {}
+    for account in config.accounts:
+        schedule = schedule_of(config, account)
+        if schedule is not None:
+            out[account.name] = schedule.every
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -122,7 +178,16 @@ def register(app: typer.Typer) -> None:
                 else cfg.dashboard.token.resolve("dashboard.token")  # type: ignore[union-attr]
             )
             names = list(account or []) or [a.name for a in cfg.accounts]
-            serve(cfg.state_url, token, names, host, port, plan_now=plan_now_for(config))
+            serve(
+                cfg.state_url,
+                token,
+                names,
+                host,
+                port,
+                plan_now=plan_now_for(config),
+                sync_now=sync_now_for(config),
+                sync_every=schedules_of(cfg),
+            )
             return
         if state_url is None or token_env is None:
             raise UsageError(

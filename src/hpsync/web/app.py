@@ -6,8 +6,8 @@ without it is sent to ``/login``, anything else (a POST, ``/api/...``) gets 401.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -43,15 +43,24 @@ def create_app(
     token: Secret,
     accounts: list[str],
     plan_now: Callable[[str], str] | None = None,
+    sync_now: Callable[[str], str] | None = None,
+    sync_every: Mapping[str, timedelta] | None = None,
     hp_record_url: Callable[[str], str | None] | None = None,
     clock: Callable[[], datetime] = _now,
 ) -> FastAPI:
-    """A dashboard over ``source`` (a StateStore) for ``accounts``, behind ``token``."""
+    """A dashboard over ``source`` (a StateStore) for ``accounts``, behind ``token``.
+
+    ``plan_now(account)`` and ``sync_now(account)`` return the text shown after the
+    dry-run and sync-now buttons (None: the button is disabled); ``sync_every`` gives an
+    account's schedule, whose double is when its runs count as stale (default 1 h).
+    """
     dash = Dashboard(
         source=source,
         auth=Auth(token),
         accounts=tuple(accounts),
         plan_now=plan_now,
+        sync_now=sync_now,
+        sync_every=dict(sync_every or {}),
         hp_record_url=hp_record_url,
         clock=clock,
         env=make_env(),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from hpsync.web.auth import Auth, Session
 from hpsync.web.source import DashboardSource
-from hpsync.web.timefmt import ago, stamp
+from hpsync.web.timefmt import ago, duration, stamp
+from hpsync.web.views import RUN_STALE_DEFAULT
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,6 +31,7 @@ def make_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["stamp"] = stamp
+    env.filters["duration"] = duration
     return env
 
 
@@ -41,6 +43,8 @@ class Dashboard:
     auth: Auth
     accounts: tuple[str, ...]
     plan_now: Callable[[str], str] | None
+    sync_now: Callable[[str], str] | None
+    sync_every: Mapping[str, timedelta]
     hp_record_url: Callable[[str], str | None] | None
     clock: Callable[[], datetime]
     env: Environment
@@ -60,9 +64,15 @@ class Dashboard:
             ago=lambda value: ago(value, now),
             record_link=self.record_link,
             plan_enabled=self.plan_now is not None,
+            sync_enabled=self.sync_now is not None,
             **values,
         )
         return HTMLResponse(html, status_code=status)
+
+    def run_stale_after(self, account: str) -> timedelta:
+        """Runs are stale after twice the account's schedule (1 h when it has none)."""
+        every = self.sync_every.get(account)
+        return 2 * every if every else RUN_STALE_DEFAULT
 
     def record_link(self, record: str) -> str | None:
         """The Hyperplanning URL of a record, only when it is a plain http(s) URL."""

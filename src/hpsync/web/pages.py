@@ -1,4 +1,5 @@
-"""The dashboard's pages: overview, a run, anomalies, drift, ledger, and the dry-run plan.
+"""The dashboard's pages: overview, a run, anomalies, drift, ledger, notifications, and
+the two actions (dry-run plan, sync now).
 
 Handlers are plain functions (run in the thread pool: the store blocks); each reads the
 source, builds a view model (``views``) and renders one template.
@@ -7,31 +8,38 @@ source, builds a view model (``views``) and renders one template.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import JSONResponse
 
+from hpsync.commands.ops_cmd import freshness
 from hpsync.secrets import redact
 from hpsync.state.rows import PlanItemRow, RunRow
 from hpsync.web.chart import chart_svg
 from hpsync.web.context import Dashboard
+from hpsync.web.source import inputs_of, notifications_of
 from hpsync.web.views import (
     AnomalyView,
+    Freshness,
     Health,
     ItemView,
     LedgerView,
     anomalies_by_code,
     anomaly_view,
+    freshness_view,
     health,
     item_view,
     latest_by_flow,
     ledger_view,
+    notification_view,
     run_view,
 )
 
 RECENT_RUNS = 50
+RECENT_NOTIFICATIONS = 100
 PLANNED_OUTCOMES = frozenset({"ok", "partial", "planned"})
 
 
@@ -41,6 +49,7 @@ class AccountCard:
 
     name: str
     health: Health
+    freshness: Freshness
     latest: dict[str, RunRow]  # newest real run per flow
     last_dry: RunRow | None
     recent: list[RunRow]
@@ -59,12 +68,59 @@ def account_card(dash: Dashboard, account: str) -> AccountCard:
     return AccountCard(
         name=account,
         health=health(runs, dash.clock()),
+        freshness=account_freshness(dash, account),
         latest=latest_by_flow(real),
         last_dry=dry[0] if dry else None,
         recent=runs[:10],
         held=dict(sorted(held.items())),
         stuck=stuck,
         chart=chart_svg(runs, title=f"{account}: records written and anomalies per run"),
+    )
+
+
+def account_freshness(dash: Dashboard, account: str) -> Freshness:
+    """``hpsync status``'s figures for one account, judged against its thresholds."""
+    now = dash.clock()
+    return freshness_view(
+        freshness(dash.source, account, now), now, run_stale_after=dash.run_stale_after(account)
+    )
+
+
+def _action(
+    dash: Dashboard,
+    request: Request,
+    account: str,
+    csrf: str,
+    call: Callable[[str], str] | None,
+    *,
+    what: str,
+    verb: str,
+    template: str,
+) -> Response:
+    """Check the CSRF token and the account, call the action, show its redacted text."""
+    if not dash.auth.csrf_ok(request.state.session, csrf):
+        return JSONResponse({"detail": "bad CSRF token"}, status_code=403)
+    if account not in dash.accounts:
+        return _not_found(dash, request, f"no account {account}")
+    if call is None:
+        return dash.render(
+            request,
+            "message.html",
+            status=409,
+            title=f"{what} unavailable",
+            message=f"this server was started without a configuration to {verb} from",
+        )
+    try:
+        text, failed = call(account), False
+    except Exception as exc:  # shown to the operator, one redacted line
+        text, failed = f"{type(exc).__name__}: {exc}", True
+    return dash.render(
+        request,
+        template,
+        status=500 if failed else 200,
+        account=account,
+        text=redact(text),
+        failed=failed,
     )
 
 
@@ -84,6 +140,17 @@ def latest_rows(dash: Dashboard) -> list[tuple[RunRow, list[PlanItemRow]]]:
             if rows or run.outcome in PLANNED_OUTCOMES:
                 seen.add(run.flow)
                 out.append((run, rows))
+    return out
+
+
+def run_meta(run: RunRow) -> dict[str, str]:
+    """What a run was started with: forced or not, why, by whom, the approved plan."""
+    meta = run.meta or {}
+    out = {"forced": "yes" if meta.get("forced") else "no"}
+    for key, label in (("reason", "reason"), ("by", "by"), ("approved_plan", "approved plan")):
+        value = meta.get(key)
+        if value:
+            out[label] = redact(str(value))
     return out
 
 
@@ -109,6 +176,7 @@ def add_pages(app: FastAPI, dash: Dashboard) -> None:
                     "account": account,
                     "health": h.status,
                     "last_good": h.last_good.isoformat() if h.last_good else None,
+                    "freshness": account_freshness(dash, account).as_json(),
                 }
             )
         return JSONResponse({"accounts": body})
@@ -119,7 +187,15 @@ def add_pages(app: FastAPI, dash: Dashboard) -> None:
         if run is None or run.account not in dash.accounts:
             return _not_found(dash, request, f"no run {run_id}")
         view = run_view(run, dash.source.plan_items(run_id))
-        return dash.render(request, "run.html", run=run, view=view, error=redact(run.error or ""))
+        return dash.render(
+            request,
+            "run.html",
+            run=run,
+            view=view,
+            error=redact(run.error or ""),
+            meta=run_meta(run),
+            inputs=inputs_of(dash.source, run_id),
+        )
 
     @app.get("/anomalies")
     def anomalies_page(request: Request) -> Response:
@@ -148,29 +224,39 @@ def add_pages(app: FastAPI, dash: Dashboard) -> None:
         view: LedgerView = ledger_view(dash.source.ledger(account))
         return dash.render(request, "ledger.html", account=account, view=view)
 
-    @app.post("/accounts/{account}/plan")
-    def plan_now(request: Request, account: str, csrf: Annotated[str, Form()] = "") -> Response:
-        if not dash.auth.csrf_ok(request.state.session, csrf):
-            return JSONResponse({"detail": "bad CSRF token"}, status_code=403)
+    @app.get("/accounts/{account}/notifications")
+    def notifications_page(request: Request, account: str) -> Response:
         if account not in dash.accounts:
             return _not_found(dash, request, f"no account {account}")
-        if dash.plan_now is None:
-            return dash.render(
-                request,
-                "message.html",
-                status=409,
-                title="Dry-run plan unavailable",
-                message="this server was started without a configuration to plan from",
-            )
-        try:
-            text, failed = dash.plan_now(account), False
-        except Exception as exc:  # shown to the operator, one redacted line
-            text, failed = f"{type(exc).__name__}: {exc}", True
+        rows = notifications_of(dash.source, account, RECENT_NOTIFICATIONS)
+        views = [notification_view(r) for r in rows]
+        counts = dict(Counter(v.status for v in views).most_common())
         return dash.render(
+            request, "notifications.html", account=account, rows=views, counts=counts
+        )
+
+    @app.post("/accounts/{account}/plan")
+    def plan_now(request: Request, account: str, csrf: Annotated[str, Form()] = "") -> Response:
+        return _action(
+            dash,
             request,
-            "plan.html",
-            status=500 if failed else 200,
-            account=account,
-            text=redact(text),
-            failed=failed,
+            account,
+            csrf,
+            dash.plan_now,
+            what="Dry-run plan",
+            verb="plan",
+            template="plan.html",
+        )
+
+    @app.post("/accounts/{account}/sync")
+    def sync_now(request: Request, account: str, csrf: Annotated[str, Form()] = "") -> Response:
+        return _action(
+            dash,
+            request,
+            account,
+            csrf,
+            dash.sync_now,
+            what="Sync now",
+            verb="sync",
+            template="sync.html",
         )

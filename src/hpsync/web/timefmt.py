@@ -29,3 +29,12 @@ def ago(value: datetime | None, now: datetime) -> str:
     if seconds < 86400:
         return f"{seconds // 3600} h ago"
     return f"{seconds // 86400} d ago"
+
+
+def duration(seconds: int) -> str:
+    """``30 min``, ``2 h``, ``1 d``: a threshold as a person reads it."""
+    if seconds % 86400 == 0 and seconds >= 86400:
+        return f"{seconds // 86400} d"
+    if seconds % 3600 == 0 and seconds >= 3600:
+        return f"{seconds // 3600} h"
+    return f"{max(1, seconds // 60)} min"

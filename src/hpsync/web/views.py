@@ -10,9 +10,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from hpsync.secrets import redact
+from hpsync.state.marks import NotificationRow
 from hpsync.state.rows import LedgerRow, PlanItemRow, RunRow
 from hpsync.web.timefmt import ago
 
@@ -226,4 +228,144 @@ def ledger_view(rows: Iterable[LedgerRow]) -> LedgerView:
         {s: counts.get(s, 0) for s in ("written", "removed", "pending", "failed")},
         pending,
         failed,
+    )
+
+
+RUN_STALE_DEFAULT = timedelta(hours=1)
+MARK_STALE_DEFAULT = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class FreshLine:
+    """One freshness figure: how old, against which threshold, and whether it is stale."""
+
+    what: str  # "down", "up", "marks"
+    at: datetime | None
+    age_seconds: int | None
+    stale_after_seconds: int
+    stale: bool
+    age: str  # "3 h ago", "never"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat() if self.at else None,
+            "age_seconds": self.age_seconds,
+            "stale_after_seconds": self.stale_after_seconds,
+            "stale": self.stale,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """An account's freshness: last good run of each flow, lag of the newest mark written."""
+
+    down: FreshLine
+    up: FreshLine
+    marks: FreshLine
+    failed_marks: int
+
+    @property
+    def lines(self) -> tuple[FreshLine, FreshLine, FreshLine]:
+        return (self.down, self.up, self.marks)
+
+    @property
+    def stale(self) -> bool:
+        return any(line.stale for line in self.lines)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "stale": self.stale,
+            "down": self.down.as_json(),
+            "up": self.up.as_json(),
+            "marks": self.marks.as_json(),
+            "failed_marks": self.failed_marks,
+        }
+
+
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def freshness_view(
+    fresh: dict[str, Any],
+    now: datetime,
+    *,
+    run_stale_after: timedelta = RUN_STALE_DEFAULT,
+    mark_stale_after: timedelta = MARK_STALE_DEFAULT,
+) -> Freshness:
+    """Judge ``ops_cmd.freshness()``'s figures: a flow never run well is stale; an account
+    that never wrote a mark back is not (it may have no attendance yet)."""
+
+    def line(what: str, at: Any, age: Any, limit: timedelta, never_stale: bool) -> FreshLine:
+        seconds = int(limit.total_seconds())
+        when = _when(at)
+        if age is None:
+            return FreshLine(what, None, None, seconds, never_stale, "never")
+        return FreshLine(what, when, int(age), seconds, int(age) > seconds, ago(when, now))
+
+    return Freshness(
+        line(
+            "down",
+            fresh.get("down_last_good"),
+            fresh.get("down_age_seconds"),
+            run_stale_after,
+            True,
+        ),
+        line("up", fresh.get("up_last_good"), fresh.get("up_age_seconds"), run_stale_after, True),
+        line(
+            "marks",
+            fresh.get("newest_mark_written"),
+            fresh.get("mark_lag_seconds"),
+            mark_stale_after,
+            False,
+        ),
+        int(fresh.get("failed_marks") or 0),
+    )
+
+
+GUARD, DIGEST, TUTOR_ALERT, FAILURES, REPORT = (
+    "guard trip",
+    "digest",
+    "alert",
+    "failures alert",
+    "report",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationView:
+    """One e-mail of the send log as the page lists it (never its body)."""
+
+    created_at: datetime | None
+    what: str
+    kind: str
+    recipient: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str
+    sent_at: datetime | None
+
+
+def what_of(kind: str, dedup_key: str) -> str:
+    """What an e-mail is, from its dedup key's prefix (the senders' naming scheme)."""
+    prefix = dedup_key.split(":", 1)[0]
+    named = {"guard": GUARD, "digest": DIGEST, "alert": TUTOR_ALERT, "failures": FAILURES}
+    if prefix in named:
+        return named[prefix]
+    return REPORT if kind == "report" else kind
+
+
+def notification_view(row: NotificationRow) -> NotificationView:
+    """Decode one send-log row; its error goes through the redaction list."""
+    return NotificationView(
+        created_at=row.created_at,
+        what=what_of(row.kind, row.dedup_key),
+        kind=row.kind,
+        recipient=row.recipient,
+        subject=row.subject,
+        status=row.status,
+        attempts=row.attempts,
+        last_error=redact(row.last_error or ""),
+        sent_at=row.sent_at,
     )
