@@ -119,3 +119,25 @@ def test_sigkill_at_random_points_then_rerun_converges(tmp_path: Path) -> None:
             assert not duplicates(state)
             assert state == expected[name]
         assert kills >= 1
+
+
+def test_learner_archived_by_hand_is_restored_not_duplicated(tmp_path: Path) -> None:
+    """A learner archived by hand in Edusign but still in the planning comes back, once."""
+    with world(tmp_path) as w:
+        sync_all(w)
+        client = w.client("nord")
+        victim = next(s for s in client.list_students() if s.api_id)
+        client.archive_student(victim.id)
+        client.close()
+        counts = sync_all(w)
+        assert counts["nord"]["updated"] >= 1 and counts["nord"]["created"] == 0
+        state = w.edusign_state("nord")
+        rows = [row for row in state["students"] if row[0] == victim.api_id]
+        assert rows == [(victim.api_id, victim.email, "False", rows[0][3])]
+        from hpsync.sync.runs import run_down
+
+        with open_context(load_config(w.config)) as ctx:
+            out = run_down(
+                ctx.store, ctx.hyperplanning.read_snapshot(), ctx.account("nord"), dry_run=True
+            )
+        assert [(i.action, i.sid, i.changes, i.reason) for i in out.planned.plan.writes()] == []

@@ -31,15 +31,17 @@ def student_v1(item: StudentInput, *, edusign_id: str | None = None) -> dict[str
         "API_ID": item.api_id,
         "API_TYPE": item.api_type,
         "TAGS": list(item.tags),
-        "GROUPS": list(item.groups),
         "STUDENT_FOLLOWER_ID": list(item.follower_ids),
         "FILE_NUMBER": item.file_number,
         "COMPANY": item.company,
     }
+    if item.groups:  # no groups given = membership left as it is (hpsync sets it on groups)
+        fields["GROUPS"] = list(item.groups)
     if edusign_id is None:
         fields["SEND_EMAIL_CREDENTIALS"] = False  # as Edusign's Moodle plugin does
     else:
-        fields = {"ID": edusign_id, **fields}
+        # An update also restores an archived student ([P] HIDDEN is an update field, §6).
+        fields = {"ID": edusign_id, **fields, "HIDDEN": 0}
     return {"student": fields}
 
 
@@ -57,7 +59,7 @@ def professor_v1(item: ProfessorInput, *, edusign_id: str | None = None) -> dict
     if edusign_id is None:
         fields["dontSendCredentials"] = True
         return {"professor": fields, "dontSendCredentials": True}
-    return {"professor": {"ID": edusign_id, **fields}}
+    return {"professor": {"ID": edusign_id, **fields, "HIDDEN": 0}}
 
 
 def group_v1(item: GroupInput, *, edusign_id: str | None = None) -> dict[str, Any]:
