@@ -9,9 +9,11 @@ as UTC, reference §13).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from hpsync.errors import TargetError
 
 
 def _utc(value: Any) -> Any:
@@ -57,6 +59,18 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Parse one wire record; an answer of the wrong shape is a TargetError, not a crash."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise TargetError(
+                f"Edusign answered a {cls.__name__.lower()} of an unexpected shape "
+                f"({exc.error_count()} problem(s), e.g. {exc.errors()[0]['msg']})",
+                hint="is base_url an Edusign API? if so, report the answer to hpsync",
+            ) from None
 
 
 def _id_field() -> Any:
@@ -175,6 +189,11 @@ class Course(_Record):
     @classmethod
     def from_wire(cls, raw: dict[str, Any]) -> Course:
         """Collect ``PROFESSOR``, ``PROFESSOR_2``… (any ``PROFESSOR(_n)``) in order."""
+        if not isinstance(raw, dict):
+            raise TargetError(
+                f"Edusign answered a course of an unexpected shape ({type(raw).__name__})",
+                hint="is base_url an Edusign API? if so, report the answer to hpsync",
+            )
         numbered: list[tuple[int, str]] = []
         for key, value in raw.items():
             if not value or not key.startswith("PROFESSOR"):

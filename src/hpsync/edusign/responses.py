@@ -7,7 +7,6 @@ codes: 200, 207 (partial), and 4xx with a symbolic error code.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
@@ -58,7 +57,7 @@ def parse_json(response: httpx.Response, where: str) -> Any:
     """The JSON body, or a TargetError naming the route when it is not JSON."""
     try:
         return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, absurdly deep nesting
         raise TargetError(
             f"{where}: expected JSON, got HTTP {response.status_code} {body_text(response)!r}",
             hint="check base_url: it may point at something that is not Edusign",
@@ -87,7 +86,7 @@ def http_failure(response: httpx.Response, *, where: str, record: str) -> Hpsync
         )
     try:
         payload = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, absurdly deep nesting
         payload = None
     if isinstance(payload, dict):
         code = str(payload.get("code") or payload.get("errorCode") or "")
