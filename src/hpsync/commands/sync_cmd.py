@@ -315,6 +315,7 @@ def register(app: typer.Typer) -> None:
         account: Annotated[str, typer.Option("--account", "-a", help="The account.")],
         session: Annotated[str | None, typer.Option(help="Session key, e.g. 123-5.")] = None,
         learner: Annotated[int | None, typer.Option(help="Learner key.")] = None,
+        as_json: JsonOpt = False,
     ) -> None:
         """Say which rule kept, dropped or mapped a session or a learner, and why."""
         if (session is None) == (learner is None):
@@ -327,7 +328,15 @@ def register(app: typer.Typer) -> None:
                 if session is not None
                 else explain_learner(snapshot, state, int(learner or 0))
             )
-            typer.echo("\n".join(lines))
+            if as_json:
+                target = {"session": session} if session is not None else {"learner": learner}
+                typer.echo(
+                    json.dumps(
+                        {**target, "account": account, "lines": lines}, ensure_ascii=False, indent=2
+                    )
+                )
+            else:
+                typer.echo("\n".join(lines))
 
     @app.command("runs")
     def runs(config: ConfigOpt, account: AccountOpt = None, as_json: JsonOpt = False) -> None:

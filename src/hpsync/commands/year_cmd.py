@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -24,10 +25,24 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Yearly change of Hyperplanning base.", no_args_is_help=True)
 
     @group.command("status")
-    def status(config: ConfigOpt) -> None:
+    def status(config: ConfigOpt, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Which base each account follows, and whether the configured base is last year's."""
         with open_context(load_config(config)) as ctx:
             info = ctx.hyperplanning.base_info()
+            if as_json:
+                typer.echo(
+                    json.dumps(
+                        {
+                            "base_id": info.base_id,
+                            "version": info.version,
+                            "first_day": info.first_day.isoformat(),
+                            "new_year_likely": date.today() >= info.first_day + timedelta(days=365),
+                            "accounts": {n: ctx.store.get_meta(n, "base_id") for n in ctx.accounts},
+                        },
+                        indent=2,
+                    )
+                )
+                return
             typer.echo(
                 f"configured base {info.base_id}: {info.version}, first day {info.first_day}"
             )
