@@ -31,15 +31,25 @@ def config_paths(sources: Sequence[str]) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
-def accounts_of(path: Path, every: int | None) -> list[tuple[str, int]]:
-    """(account, minutes) of one configuration; ``every`` overrides ``schedule_minutes``."""
+def accounts_of(path: Path, every: int | None, now: float | None = None) -> list[tuple[str, int]]:
+    """(account, minutes) of one configuration's accounts due now; ``every`` overrides the
+    account's ``[accounts.schedule] every_minutes``; an account in its quiet hours is left
+    out until they end."""
+    from datetime import UTC, datetime
+
     from hpsync.config import load_config
+    from hpsync.trust.schedule import in_quiet_hours, schedule_of
 
     config = load_config(path)
-    return [
-        (a.name, every or (a.schedule.every_minutes if a.schedule else DEFAULT_MINUTES))
-        for a in config.accounts
-    ]
+    moment = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    out: list[tuple[str, int]] = []
+    for account in config.accounts:
+        schedule = schedule_of(config, account)
+        if schedule is not None and in_quiet_hours(moment, schedule):
+            continue
+        minutes = account.schedule.every_minutes if account.schedule else DEFAULT_MINUTES
+        out.append((account.name, every or minutes))
+    return out
 
 
 def dispatch(
@@ -56,7 +66,7 @@ def dispatch(
     sent = 0
     for path in config_paths(sources):
         try:
-            accounts = accounts_of(path, every)
+            accounts = accounts_of(path, every, now)
         except (HpsyncError, OSError) as exc:
             log.error("config skipped", config=str(path), error=str(exc))
             continue
