@@ -15,6 +15,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import NewType
 
 SourceId = NewType("SourceId", str)
@@ -34,8 +35,10 @@ class Kind(enum.StrEnum):
     RUBRIC = "rubric"
 
 
+@lru_cache(maxsize=1 << 19)
 def source_id(base_id: str, kind: Kind, key: object) -> SourceId:
-    """Build the stable identity of a record: ``hp:<base id>:<kind>:<key>``."""
+    """Build the stable identity of a record: ``hp:<base id>:<kind>:<key>`` (memoised: the
+    core asks for the same identities once per roster entry, hundreds of thousands of times)."""
     if not base_id or ":" in base_id:
         raise ValueError(f"base id must be non-empty and contain no ':' (got {base_id!r})")
     return SourceId(f"hp:{base_id}:{kind.value}:{key}")
