@@ -95,9 +95,10 @@ def chaos_loop(
     w: World, command: str, budget: int, rng: random.Random, max_kills: int, calls: Any
 ) -> dict[str, Any]:
     """Start ``hpsync COMMAND`` and SIGKILL it at a random instant of its writing phase:
-    once it has made k more write calls, k drawn in [1, budget] (``budget`` = the writes
-    of the uninterrupted run); at most ``max_kills`` times, then run it to completion.
-    A run that finishes before its kill instant ends the loop."""
+    once it has made k more write calls, k drawn in [1, remaining) where remaining =
+    ``budget`` (the writes of the uninterrupted run) minus the writes made so far; at most
+    ``max_kills`` times, then run it to completion. A run that finishes before its kill
+    instant ends the loop."""
     runs = kills = 0
     before = calls()
     instants: list[dict[str, float]] = []
@@ -107,7 +108,8 @@ def chaos_loop(
         proc = subprocess.Popen(
             _cmd(w.config, command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        k = rng.randint(1, max(1, budget)) if kills < max_kills else None
+        remaining = budget - (calls() - before)  # writes an uninterrupted rerun would make
+        k = rng.randint(1, max(1, remaining - 1)) if kills < max_kills else None
         deadline = started + RUN_TIMEOUT
         while proc.poll() is None and time.monotonic() < deadline:
             if k is not None and calls() - at_start >= k:
