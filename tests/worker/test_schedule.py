@@ -32,7 +32,7 @@ def test_every_account_is_dispatched_once_per_slot(
     (tmp_path / "broken.toml").write_text("this is = not [toml")
     settings = WorkerSettings(prefix=prefix)
     sent: list[list[Command]] = []
-    now = 1_700_000_000.0
+    now = 1_699_956_000.0  # 11:00 in Paris: outside the example's quiet hours
     assert dispatch(redis_client, settings, [str(tmp_path)], sent.append, now=now) == 4
     assert {(c[0].account, Path(c[0].config).stem) for c in sent} == {
         (a, s) for a in ("nord", "sud") for s in ("school-a", "school-b")
@@ -48,7 +48,7 @@ def test_every_overrides_the_interval(redis_client: Any, prefix: str, tmp_path: 
     config = _school(tmp_path, "school-a")
     settings = WorkerSettings(prefix=prefix)
     sent: list[list[Command]] = []
-    start = 1_700_000_100.0 - 1_700_000_100.0 % 300
+    start = 1_699_956_100.0 - 1_699_956_100.0 % 300  # daytime in Paris
     dispatch(redis_client, settings, [str(config)], sent.append, every=5, now=start)
     dispatch(redis_client, settings, [str(config)], sent.append, every=5, now=start + 300)
     assert len(sent) == 4 and sent[0][0].task_id != sent[2][0].task_id
