@@ -35,7 +35,8 @@ test: lint typecheck pytest
 
 # SIGKILL `hpsync sync` / `hpsync attendance` at random instants, rerun, compare with an
 # uninterrupted run; exits 1 on a duplicate or a lost mark (CHAOS_ARGS="--size M" ...).
-chaos: $(STAMP)
+chaos: $(STAMP) services
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests/proof/test_sync_machine.py -p no:cacheprovider
 	$(BIN)/python -m bench.chaos $(CHAOS_ARGS)
 
 bench: $(STAMP)

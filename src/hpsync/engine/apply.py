@@ -54,7 +54,7 @@ def apply_plan(
     journal: Journal,
     ids: Mapping[str, str],
     *,
-    batch_size: int = 500,
+    batch_size: int = 1000,
     fence: Callable[[], None] = lambda: None,
     progress: Callable[[int], None] = lambda n: None,
 ) -> ApplyResult:

@@ -79,7 +79,7 @@ def sync_account(
     state: PushState,
     *,
     force: bool = False,
-    batch_size: int = 500,
+    batch_size: int = 1000,
     fence: Callable[[], None] = lambda: None,
     progress: Callable[[int], None] = lambda n: None,
 ) -> ApplyResult:

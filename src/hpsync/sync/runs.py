@@ -198,7 +198,7 @@ def run_down(
     force: bool = False,
     reason: str = "",
     now: datetime | None = None,
-    batch_size: int = 500,
+    batch_size: int = 1000,
     progress: Callable[[int], Callable[[int], None]] | None = None,
     holder: str | None = None,
     approved: dict[str, Any] | None = None,
