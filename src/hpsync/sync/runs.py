@@ -37,6 +37,7 @@ from hpsync.sync.store_adapters import StoreJournal, StoreLedger
 from hpsync.sync.up import UpPlan, plan_attendance, run_attendance
 from hpsync.trust.notify import on_guard_tripped, on_run_finished
 from hpsync.trust.record import ReadRecorder, record_inputs
+from hpsync.trust.up_inputs import record_up_inputs
 
 LEASE_SECONDS = 15 * 60
 log = get_logger("hpsync.runs")
@@ -313,8 +314,21 @@ def run_up(
                 if courses is not None
                 else setup.target.read_sheets(since=start, until=min(end, now))
             )
-            plan = plan_attendance(snapshot, sheets, ledger.entries(), setup.final, now=now)
+            entries = ledger.entries()
+            plan = plan_attendance(snapshot, sheets, entries, setup.final, now=now)
             record_final_marks(store, account, snapshot, sheets, setup.final, now=now)
+            if not dry_run:
+                record_up_inputs(
+                    store,
+                    run_id,
+                    account,
+                    snapshot,
+                    sheets,
+                    entries,
+                    setup.final,
+                    plan.changes,
+                    now,
+                )
             out = UpOutcome(run_id, plan)
             if dry_run:
                 out.counts = up_counts(plan, None)

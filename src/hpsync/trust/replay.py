@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from hpsync.engine.desired import build_desired
 from hpsync.engine.diff import build_plan
@@ -17,7 +18,7 @@ from hpsync.errors import UsageError
 from hpsync.model import Snapshot
 from hpsync.snapshot_json import snapshot_from_school
 from hpsync.state import StateStore
-from hpsync.state.audit import get_blob, run_inputs
+from hpsync.state.audit import RunInputsRow, get_blob, run_inputs
 from hpsync.trust.codec import pushed_from_json, remote_from_json, rules_from_json
 
 
@@ -81,7 +82,10 @@ def replay_run(store: StateStore, run_id: int, *, emulator: bool = True) -> Repl
         )
     school = get_blob(store, row.snapshot_digest)
     snapshot = _served(school) if emulator else snapshot_from_school(school)
-    rules = rules_from_json(get_blob(store, row.rules_digest))
+    settings = get_blob(store, row.rules_digest)
+    if isinstance(settings, dict) and settings.get("flow") == "up":
+        return _replay_up(store, row, snapshot, settings)
+    rules = rules_from_json(settings)
     remote = remote_from_json(get_blob(store, row.remote_digest))
     pushed = pushed_from_json(get_blob(store, row.pushed_digest))
     plan = build_plan(build_desired(snapshot, rules), remote, pushed, now=row.planned_at)
@@ -92,4 +96,31 @@ def replay_run(store: StateStore, run_id: int, *, emulator: bool = True) -> Repl
         before, after = recorded.get(key, "-"), replayed.get(key, "-")
         if before != after:
             report.differences.append(f"{key}: recorded {before}, replayed {after}")
+    return report
+
+
+def _replay_up(
+    store: StateStore, row: RunInputsRow, snapshot: Snapshot, settings: dict[str, Any]
+) -> ReplayReport:
+    """An attendance run: recompute its changes from the sheets and ledger it read."""
+    from hpsync.sync.up import plan_attendance
+    from hpsync.trust.up_inputs import (
+        changes_hash,
+        ledger_from_json,
+        policy_from_json,
+        sheets_from_json,
+    )
+
+    sheets = sheets_from_json(get_blob(store, row.remote_digest))
+    ledger = ledger_from_json(get_blob(store, row.pushed_digest))
+    plan = plan_attendance(snapshot, sheets, ledger, policy_from_json(settings), now=row.planned_at)
+    replayed = changes_hash(plan.changes)
+    report = ReplayReport(
+        row.run_id, row.account, row.plan_hash, replayed, Plan(row.account, "", ())
+    )
+    if replayed != row.plan_hash:
+        report.differences.append(
+            f"attendance changes differ: {len(plan.changes)} recomputed "
+            f"({', '.join(sorted({c.op.value for c in plan.changes}))})"
+        )
     return report
