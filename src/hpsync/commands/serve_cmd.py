@@ -48,6 +48,7 @@ def serve(
     sync_now: Callable[[str], str] | None = None,
     sync_every: Mapping[str, timedelta] | None = None,
     hp_record_url: Callable[[str], str | None] | None = None,
+    explain_now: Callable[[str], str] | None = None,
 ) -> None:
     """Open the store and serve the dashboard until interrupted."""
     import uvicorn
@@ -66,6 +67,7 @@ def serve(
             sync_now=sync_now,
             sync_every=sync_every,
             hp_record_url=hp_record_url,
+            explain_now=explain_now,
         )
         if host not in LOOPBACK:
             typer.echo(
@@ -73,6 +75,45 @@ def serve(
             )
         typer.echo(f"dashboard on http://{host}:{port}/ for {', '.join(names) or 'no account'}")
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
+def explain_now_for(config_path: Path) -> Callable[[str], str]:
+    """What the base holds for an anomaly's record ("learner 4031", "session 12-3",
+    "course 12", ...) and, per account, which rule kept or dropped it."""
+
+    def explain(record: str) -> str:
+        from hpsync.bootstrap import open_context
+        from hpsync.config import load_config
+        from hpsync.engine.desired import build_desired
+        from hpsync.rules.explain import explain_learner, explain_session
+
+        kind, _, key = record.strip().partition(" ")
+        with open_context(load_config(config_path)) as ctx:
+            snapshot = ctx.hyperplanning.read_snapshot()
+            lines: list[str] = []
+            for name, setup in ctx.accounts.items():
+                state = build_desired(snapshot, setup.rules)
+                lines.append(f"== account {name}")
+                if kind == "learner" and key.isdigit():
+                    lines += explain_learner(snapshot, state, int(key))
+                elif kind == "session":
+                    lines += explain_session(snapshot, state, key)
+                elif kind == "course" and key.isdigit():
+                    keys = sorted(
+                        k for k, s in snapshot.sessions.items() if s.course_key == int(key)
+                    )
+                    for session_key in keys[:5]:
+                        lines += explain_session(snapshot, state, session_key)
+                    if len(keys) > 5:
+                        lines.append(f"... and {len(keys) - 5} more sessions of course {key}")
+                lines += [
+                    f"  anomaly: {a.render()}"
+                    for a in state.anomalies
+                    if a.kind == kind and a.key == key and kind not in ("learner", "session")
+                ]
+            return "\n".join(lines)
+
+    return explain
 
 
 def plan_now_for(config_path: Path) -> Callable[[str], str]:
@@ -187,6 +228,7 @@ def register(app: typer.Typer) -> None:
                 plan_now=plan_now_for(config),
                 sync_now=sync_now_for(config),
                 sync_every=schedules_of(cfg),
+                explain_now=explain_now_for(config),
             )
             return
         if state_url is None or token_env is None:

@@ -47,6 +47,7 @@ def create_app(
     sync_every: Mapping[str, timedelta] | None = None,
     hp_record_url: Callable[[str], str | None] | None = None,
     clock: Callable[[], datetime] = _now,
+    explain_now: Callable[[str], str] | None = None,
 ) -> FastAPI:
     """A dashboard over ``source`` (a StateStore) for ``accounts``, behind ``token``.
 
@@ -64,6 +65,7 @@ def create_app(
         hp_record_url=hp_record_url,
         clock=clock,
         env=make_env(),
+        explain_now=explain_now,
     )
     app = FastAPI(title="hpsync", docs_url=None, redoc_url=None, openapi_url=None)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -48,6 +48,7 @@ class Dashboard:
     hp_record_url: Callable[[str], str | None] | None
     clock: Callable[[], datetime]
     env: Environment
+    explain_now: Callable[[str], str] | None = None
 
     def render(
         self, request: Request, name: str, *, status: int = 200, **values: Any
@@ -77,7 +78,9 @@ class Dashboard:
     def record_link(self, record: str) -> str | None:
         """The Hyperplanning URL of a record, only when it is a plain http(s) URL."""
         if self.hp_record_url is None:
-            return None
+            # No Hyperplanning URL scheme: link to the dashboard's own record page, which
+            # says what the base holds for it and which rule kept or dropped it.
+            return f"/records?{urlencode({'record': record})}" if self.explain_now else None
         url = self.hp_record_url(record)
         if not url or urlsplit(url).scheme not in {"http", "https"}:
             return None

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import JSONResponse
 
 from hpsync.commands.ops_cmd import freshness
+from hpsync.errors import HpsyncError
 from hpsync.secrets import redact
 from hpsync.state.rows import PlanItemRow, RunRow
 from hpsync.web.chart import chart_svg
@@ -223,6 +224,16 @@ def add_pages(app: FastAPI, dash: Dashboard) -> None:
             return _not_found(dash, request, f"no account {account}")
         view: LedgerView = ledger_view(dash.source.ledger(account))
         return dash.render(request, "ledger.html", account=account, view=view)
+
+    @app.get("/records")
+    def record_page(request: Request, record: str = "") -> Response:
+        if dash.explain_now is None or not record.strip():
+            return _not_found(dash, request, "no record page: no configuration to read from")
+        try:
+            text, failed = dash.explain_now(record), False
+        except HpsyncError as exc:
+            text, failed = redact(str(exc)), True
+        return dash.render(request, "record.html", record=record, text=text, failed=failed)
 
     @app.get("/accounts/{account}/notifications")
     def notifications_page(request: Request, account: str) -> Response:
