@@ -22,6 +22,8 @@ def utc_text(value: datetime) -> str:
 
 def canonical_value(value: Any) -> Any:
     """JSON-ready, order-stable form of a field value."""
+    if type(value) is str:  # the common case, first
+        return value
     if isinstance(value, datetime):
         return utc_text(value)
     if isinstance(value, date):
@@ -45,10 +47,15 @@ def canonical(record: Any) -> dict[str, Any]:
     return fields
 
 
+def hash_fields(fields: dict[str, Any]) -> str:
+    """Stable hash of canonical fields (what ``content_hash`` hashes)."""
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def content_hash(record: Any) -> str:
     """Stable hash of a record's canonical form."""
-    text = json.dumps(canonical(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return hash_fields(canonical(record))
 
 
 def digest(data: Any) -> str:

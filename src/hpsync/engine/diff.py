@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from hpsync.engine.desired import KIND_ORDER, Desired, DesiredState
 from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
 from hpsync.engine.remote import RemoteRecord, RemoteState
-from hpsync.hashing import canonical, content_hash
+from hpsync.hashing import canonical, hash_fields
 from hpsync.model import Kind
 
 PEOPLE = frozenset({Kind.LEARNER, Kind.TRAINER, Kind.TUTOR})
@@ -151,18 +152,22 @@ def _diff_one(
     now: datetime,
 ) -> PlanItem:
     sid = want.sid
-    digest = content_hash(want)
-    base = PlanItem(
-        kind, Action.UNCHANGED, sid, summary=_summary(want), content_hash=digest, record=want
-    )
+    fields = canonical(want)
+    digest = hash_fields(fields)
+    summary = _summary(want)
+
+    def make(action: Action = Action.UNCHANGED, **rest: Any) -> PlanItem:
+        return PlanItem(
+            kind, action, sid, summary=summary, content_hash=digest, record=want, **rest
+        )
+
     found = _find(sid, last, have, by_api)
     if found is None:
         if last is not None and not read:
             # Not read this time (outside the read window): trust the state.
             if last.content_hash == digest:
-                return _replace(base, remote_id=last.remote_id)
-            return _replace(
-                base,
+                return make(remote_id=last.remote_id)
+            return make(
                 action=Action.UPDATE,
                 remote_id=last.remote_id,
                 reason="changed in Hyperplanning",
@@ -171,15 +176,14 @@ def _diff_one(
         reason = (
             "deleted by hand in Edusign: recreated" if last is not None else "new in Hyperplanning"
         )
-        return _replace(base, action=Action.CREATE, drift=drift, reason=reason)
-    changes = _changes(canonical(want), found.fields)
+        return make(action=Action.CREATE, drift=drift, reason=reason)
+    changes = _changes(fields, found.fields)
     if found.api_id != sid:
         # Found through our mapping under another external id (re-keyed by the yearly
         # switch): rewrite the external id so lookups by it keep working.
         changes = (*changes, FieldChange("api_id", found.api_id, sid))
     if found.archived:
-        return _replace(
-            base,
+        return make(
             action=Action.UPDATE,
             remote_id=found.remote_id,
             changes=changes,
@@ -188,9 +192,8 @@ def _diff_one(
         )
     if not changes:
         if last is not None and last.remote_id == found.remote_id and last.content_hash == digest:
-            return _replace(base, remote_id=found.remote_id)
-        return _replace(
-            base,
+            return make(remote_id=found.remote_id)
+        return make(
             action=Action.ADOPT,
             remote_id=found.remote_id,
             reason="already on Edusign as planned: mapping recorded",
@@ -200,8 +203,7 @@ def _diff_one(
     ):
         why = "locked" if found.locked else "signed" if found.signed else "already over"
         by_hand = last is not None and last.content_hash == digest
-        return _replace(
-            base,
+        return make(
             action=Action.PROTECTED,
             remote_id=found.remote_id,
             changes=changes,
@@ -210,8 +212,7 @@ def _diff_one(
             f"the sheet is {why}: not rewritten",
         )
     edited = last is not None and last.content_hash == digest
-    return _replace(
-        base,
+    return make(
         action=Action.UPDATE,
         remote_id=found.remote_id,
         changes=changes,
@@ -260,12 +261,6 @@ def _removal(
     return PlanItem(
         kind, Action.REMOVE, sid, found.remote_id, reason=f"no longer in the planning: {verb}"
     )
-
-
-def _replace(item: PlanItem, **changes: object) -> PlanItem:
-    from dataclasses import replace
-
-    return replace(item, **changes)  # type: ignore[arg-type]
 
 
 def build_plan(
