@@ -9,10 +9,11 @@ executor's business.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from hpsync.model import Kind, Session, Snapshot, SourceId
+from hpsync.model import Exemption, Kind, Room, Session, Snapshot, SourceId, Trainer
 from hpsync.rules.mapping import (
     email_problem,
     exempting,
@@ -27,6 +28,7 @@ from hpsync.rules.selection import select_learners, select_sessions
 
 FICTITIOUS_TRAINER_KEY = "fictitious"
 MAX_SESSION = timedelta(hours=24)
+_NOBODY_HERE = Decision(False, "learners", "none of its learners belongs to this account")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ class DesiredState:
     records: dict[Kind, dict[SourceId, Desired]] = field(default_factory=dict)
     learner_decisions: dict[int, Decision] = field(default_factory=dict)
     session_decisions: dict[str, Decision] = field(default_factory=dict)
-    roster_notes: dict[str, list[str]] = field(default_factory=dict)
+    roster_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     anomalies: list[Anomaly] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -257,6 +259,135 @@ def _session_trainers(
     return "; ".join(problems) if problems else "no trainer"
 
 
+@dataclass(frozen=True, slots=True)
+class _Roster:
+    """What a session's roster owes to its learner list alone (the rest is exemptions)."""
+
+    candidates: bool  # some learner of the list belongs to the account
+    sids: tuple[SourceId, ...]  # synced candidates, sorted: the roster when nobody is exempted
+    notes: tuple[str, ...]  # learners left out whatever the session
+    #: In list order, the candidates a session may leave out: (learner key, its source
+    #: identity, the fixed note when not synced, else the learner's exemptions).
+    checks: tuple[tuple[int, SourceId, str | None, tuple[Exemption, ...]], ...]
+    unknown: tuple[str, ...]  # "learner <key>" for each learner the base does not have
+
+
+@dataclass(slots=True)
+class _Lists:
+    """Learner, trainer and room lists, each resolved once per build.
+
+    A course's sessions share these lists (and their subject), so each distinct list is
+    worked out once; only exemptions, which depend on the session's day, are checked per
+    session. Resolving a list twice would give the same result: the inputs do not change
+    while the sessions are built.
+    """
+
+    snapshot: Snapshot
+    rules: AccountRules
+    state: DesiredState
+    selected: set[int]
+    synced: set[int]
+    exemptions: Mapping[int, list[Exemption]]
+    trainer_emails: Counter[str]
+    rosters: dict[tuple[int, ...], _Roster] = field(default_factory=dict)
+    trainers: dict[tuple[int, ...], tuple[SourceId, ...] | str] = field(default_factory=dict)
+    rooms: dict[tuple[int, ...], tuple[str, list[Room]]] = field(default_factory=dict)
+    unknown: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[str, ...]] = field(
+        default_factory=dict
+    )
+    names: dict[tuple[int | None, int, str], str] = field(default_factory=dict)
+
+    def roster(self, learner_keys: tuple[int, ...]) -> _Roster:
+        roster = self.rosters.get(learner_keys)
+        if roster is None:
+            roster = self.rosters[learner_keys] = self._roster(learner_keys)
+        return roster
+
+    def _roster(self, learner_keys: tuple[int, ...]) -> _Roster:
+        sids: list[SourceId] = []
+        notes: list[str] = []
+        checks: list[tuple[int, SourceId, str | None, tuple[Exemption, ...]]] = []
+        candidates = False
+        for lk in learner_keys:
+            if lk not in self.selected:
+                continue
+            candidates = True
+            sid = self.snapshot.sid(Kind.LEARNER, lk)
+            if lk not in self.synced:
+                note = f"learner {lk} left out: {self.state.learner_decisions[lk].detail}"
+                notes.append(note)
+                checks.append((lk, sid, note, ()))
+                continue
+            sids.append(sid)
+            if lk in self.exemptions:
+                checks.append((lk, sid, None, tuple(self.exemptions[lk])))
+        return _Roster(
+            candidates=candidates,
+            sids=tuple(sorted(sids)),
+            notes=tuple(notes),
+            checks=tuple(checks),
+            unknown=tuple(f"learner {k}" for k in learner_keys if k not in self.snapshot.learners),
+        )
+
+    def trainer_sids(self, session: Session) -> tuple[SourceId, ...] | str:
+        """Trainer identities for a session, or the reason it cannot be synchronised."""
+        found = self.trainers.get(session.trainer_keys)
+        if found is None:
+            found = _session_trainers(
+                self.snapshot, self.rules, self.state, session, self.trainer_emails
+            )
+            self.trainers[session.trainer_keys] = found
+        return found
+
+    def room(self, room_keys: tuple[int, ...]) -> tuple[str, list[Room]]:
+        """The room text, and the rooms whose missing code forced a fallback."""
+        found = self.rooms.get(room_keys)
+        if found is None:
+            rooms = [self.snapshot.rooms[r] for r in room_keys if r in self.snapshot.rooms]
+            found = self.rooms[room_keys] = room_text(rooms, self.rules)
+        return found
+
+    def missing(self, session: Session, roster: _Roster) -> list[str]:
+        """The records a session refers to that the base does not have."""
+        lists = (session.room_keys, session.trainer_keys)
+        others = self.unknown.get(lists)
+        if others is None:
+            others = self.unknown[lists] = _unknown_rooms_and_trainers(self.snapshot, session)
+        return [*roster.unknown, *others]
+
+    def name(self, session: Session) -> str:
+        key = (session.subject_key, session.course_key, session.course_type)
+        found = self.names.get(key)
+        if found is None:
+            found = self.names[key] = session_name(self.snapshot, session)
+        return found
+
+
+def _session_roster(
+    session: Session, roster: _Roster
+) -> tuple[tuple[SourceId, ...], tuple[str, ...]]:
+    """The session's learners (sorted) and the notes on those it leaves out."""
+    if not roster.checks:
+        return roster.sids, roster.notes
+    notes: list[str] = []
+    exempted: set[SourceId] = set()
+    for lk, sid, note, held in roster.checks:
+        if note is not None:
+            notes.append(note)
+            continue
+        exemption = exempting(session, held)
+        if exemption is None:
+            continue
+        scope = "global" if exemption.subject_key is None else f"subject {exemption.subject_key}"
+        notes.append(
+            f"learner {lk} left out: exempted ({scope}, {exemption.start}..{exemption.end})"
+        )
+        exempted.add(sid)
+    if not exempted:
+        return roster.sids, tuple(notes)
+    return tuple(s for s in roster.sids if s not in exempted), tuple(notes)
+
+
 def _sessions(
     snapshot: Snapshot,
     rules: AccountRules,
@@ -264,47 +395,32 @@ def _sessions(
     selected: set[int],
     synced: set[int],
 ) -> None:
-    exemptions = exemptions_by_learner(snapshot.exemptions) if rules.exemptions else {}
-    trainer_emails: Counter[str] = Counter(
-        (t.email or "").strip().lower() for t in snapshot.trainers.values() if t.email
+    lists = _Lists(
+        snapshot,
+        rules,
+        state,
+        selected,
+        synced,
+        exemptions_by_learner(snapshot.exemptions) if rules.exemptions else {},
+        Counter((t.email or "").strip().lower() for t in snapshot.trainers.values() if t.email),
     )
+    first_day = snapshot.base.first_day
+    earliest, latest = first_day - timedelta(days=7), first_day + timedelta(days=400)
+    wanted = state.of(Kind.SESSION)
     no_trainer: dict[int, list[tuple[str, str]]] = {}
     for key in sorted(snapshot.sessions):
         decision = state.session_decisions[key]
         if not decision.kept:
             continue
         session = snapshot.sessions[key]
-        _unknown_references(snapshot, state, session)
-        candidates = [k for k in session.learner_keys if k in selected]
-        if not candidates:
-            state.session_decisions[key] = Decision(
-                False, "learners", "none of its learners belongs to this account"
-            )
+        roster = lists.roster(session.learner_keys)
+        _unknown_references(snapshot, state, session, lists.missing(session, roster))
+        if not roster.candidates:
+            state.session_decisions[key] = _NOBODY_HERE
             continue
-        notes: list[str] = []
-        roster: list[SourceId] = []
-        for lk in candidates:
-            if lk not in synced:
-                notes.append(f"learner {lk} left out: {state.learner_decisions[lk].detail}")
-                continue
-            exemption = exempting(session, exemptions.get(lk, ()))
-            if exemption is not None:
-                scope = (
-                    "global"
-                    if exemption.subject_key is None
-                    else f"subject {exemption.subject_key}"
-                )
-                notes.append(
-                    f"learner {lk} left out: exempted ({scope}, {exemption.start}..{exemption.end})"
-                )
-                continue
-            roster.append(snapshot.sid(Kind.LEARNER, lk))
+        learner_sids, notes = _session_roster(session, roster)
         state.roster_notes[key] = notes
-        first_day = snapshot.base.first_day
-        outside = not (
-            first_day - timedelta(days=7) <= session.start.date() <= first_day + timedelta(days=400)
-        )
-        if outside:
+        if not earliest <= session.start.date() <= latest:
             state.anomalies.append(
                 Anomaly(
                     AnomalyCode.SESSION_BAD_TIMES,
@@ -332,7 +448,7 @@ def _sessions(
                 False, "times", "end is not after start, or longer than 24 h"
             )
             continue
-        if not roster:
+        if not learner_sids:
             state.anomalies.append(
                 Anomaly(
                     AnomalyCode.SESSION_NO_LEARNERS,
@@ -346,26 +462,25 @@ def _sessions(
                 False, "roster", "no learner left after filtering"
             )
             continue
-        trainers = _session_trainers(snapshot, rules, state, session, trainer_emails)
+        trainers = lists.trainer_sids(session)
         if isinstance(trainers, str):
             no_trainer.setdefault(session.course_key, []).append((key, trainers))
             state.session_decisions[key] = Decision(False, "trainerless", trainers)
             continue
-        rooms = [snapshot.rooms[r] for r in session.room_keys if r in snapshot.rooms]
-        room, fallbacks = room_text(rooms, rules)
+        room, fallbacks = lists.room(session.room_keys)
         for fallback in fallbacks:
             state.warnings.append(
                 f"room {fallback.key} {fallback.name!r} has no code: its name is used"
             )
         sid = snapshot.sid(Kind.SESSION, key)
-        state.of(Kind.SESSION)[sid] = DesiredSession(
+        wanted[sid] = DesiredSession(
             sid=sid,
-            name=session_name(snapshot, session),
+            name=lists.name(session),
             start=session.start,
             end=session.end,
             trainer_sids=trainers,
             room=room,
-            learner_sids=tuple(sorted(roster)),
+            learner_sids=learner_sids,
             description=session.memo,
         )
     for course_key, skipped in sorted(no_trainer.items()):
@@ -384,13 +499,10 @@ def _sessions(
     _trainer_anomalies(snapshot, state)
 
 
-def _unknown_references(snapshot: Snapshot, state: DesiredState, session: Session) -> None:
+def _unknown_references(
+    snapshot: Snapshot, state: DesiredState, session: Session, missing: list[str]
+) -> None:
     """One anomaly per session that points at records the base does not have."""
-    missing = [f"learner {k}" for k in session.learner_keys if k not in snapshot.learners]
-    missing += [f"room {k}" for k in session.room_keys if k not in snapshot.rooms]
-    trainers = [k for k in session.trainer_keys if k not in snapshot.trainers]
-    if len(trainers) < len(session.trainer_keys):  # all unknown: reported as trainer-less
-        missing += [f"trainer {k}" for k in trainers]
     if missing:
         state.anomalies.append(
             Anomaly(
@@ -403,33 +515,36 @@ def _unknown_references(snapshot: Snapshot, state: DesiredState, session: Sessio
         )
 
 
+def _unknown_rooms_and_trainers(snapshot: Snapshot, session: Session) -> tuple[str, ...]:
+    """``room <key>`` and ``trainer <key>`` for each one the base does not have."""
+    missing = [f"room {k}" for k in session.room_keys if k not in snapshot.rooms]
+    trainers = [k for k in session.trainer_keys if k not in snapshot.trainers]
+    if len(trainers) < len(session.trainer_keys):  # all unknown: reported as trainer-less
+        missing += [f"trainer {k}" for k in trainers]
+    return tuple(missing)
+
+
 def _trainer_anomalies(snapshot: Snapshot, state: DesiredState) -> None:
     """One anomaly per trainer whose e-mail blocks sessions, with the count blocked."""
     emails: Counter[str] = Counter(
         (t.email or "").strip().lower() for t in snapshot.trainers.values() if t.email
     )
+    problems = {
+        tk: found
+        for tk, trainer in snapshot.trainers.items()
+        if (found := _trainer_problem(trainer, emails)) is not None
+    }
+    if not problems:  # the usual case: no need to count every session's trainers
+        return
     blocks: Counter[int] = Counter()
     for key, decision in state.session_decisions.items():
         if decision.rule == "trainerless" or decision.kept:
             for tk in snapshot.sessions[key].trainer_keys:
-                blocks[tk] += 1
+                if tk in problems:
+                    blocks[tk] += 1
     for tk in sorted(blocks):
-        trainer = snapshot.trainers.get(tk)
-        if trainer is None:
-            continue
-        problem = email_problem(trainer.email)
-        code = (
-            AnomalyCode.TRAINER_NO_EMAIL
-            if problem == "no e-mail"
-            else AnomalyCode.TRAINER_INVALID_EMAIL
-        )
-        if problem is None and emails[(trainer.email or "").strip().lower()] > 1:
-            problem, code = (
-                f"e-mail {trainer.email} is shared with another trainer",
-                AnomalyCode.TRAINER_DUPLICATE_EMAIL,
-            )
-        if problem is None:
-            continue
+        trainer = snapshot.trainers[tk]
+        problem, code = problems[tk]
         state.anomalies.append(
             Anomaly(
                 code,
@@ -440,6 +555,24 @@ def _trainer_anomalies(snapshot: Snapshot, state: DesiredState) -> None:
                 blocks=blocks[tk],
             )
         )
+
+
+def _trainer_problem(trainer: Trainer, emails: Counter[str]) -> tuple[str, AnomalyCode] | None:
+    """What is wrong with a trainer's e-mail, if anything (``emails`` counts them all)."""
+    problem = email_problem(trainer.email)
+    if problem is not None:
+        code = (
+            AnomalyCode.TRAINER_NO_EMAIL
+            if problem == "no e-mail"
+            else AnomalyCode.TRAINER_INVALID_EMAIL
+        )
+        return problem, code
+    if emails[(trainer.email or "").strip().lower()] > 1:
+        return (
+            f"e-mail {trainer.email} is shared with another trainer",
+            AnomalyCode.TRAINER_DUPLICATE_EMAIL,
+        )
+    return None
 
 
 def _groups(snapshot: Snapshot, state: DesiredState, synced: set[int]) -> None:

@@ -14,6 +14,12 @@ from hpsync.model import Family, Genre, Learner, Session, Snapshot
 from hpsync.rules.outcome import Anomaly, AnomalyCode, Decision
 from hpsync.rules.policy import AccountRules, Couple, norm
 
+# Decisions that do not depend on the record: one shared (immutable) instance each.
+_ALL_LEARNERS = Decision(True, "learners", "no family/rubric couple: all learners")
+_CANCELLED = Decision(False, "state", "the session is cancelled in Hyperplanning")
+_NOT_PLACED = Decision(False, "state", "the course is not placed (non placé)")
+_ALL_COURSES = Decision(True, "courses", "no include couple: all placed, non-cancelled courses")
+
 
 @dataclass(frozen=True, slots=True)
 class ResolvedCouple:
@@ -82,7 +88,7 @@ def select_learners(
     decisions: dict[int, Decision] = {}
     if not couples:
         for key in snapshot.learners:
-            decisions[key] = Decision(True, "learners", "no family/rubric couple: all learners")
+            decisions[key] = _ALL_LEARNERS
         return decisions, anomalies
     family_of = _family_rubrics(snapshot)
     for key, learner in snapshot.learners.items():
@@ -139,9 +145,9 @@ def _decide_session(
     exclude: list[ResolvedCouple],
 ) -> Decision:
     if session.cancelled:
-        return Decision(False, "state", "the session is cancelled in Hyperplanning")
+        return _CANCELLED
     if not session.placed:
-        return Decision(False, "state", "the course is not placed (non placé)")
+        return _NOT_PLACED
     for rc in exclude:
         if session.rubric_keys & rc.rubric_keys:
             return Decision(False, "courses.exclude", f"course has rubric {rc.couple}")
@@ -151,4 +157,4 @@ def _decide_session(
             return Decision(False, "courses.include", f"course has none of {wanted}")
         matched = next(rc for rc in include if session.rubric_keys & rc.rubric_keys)
         return Decision(True, "courses.include", f"course has rubric {matched.couple}")
-    return Decision(True, "courses", "no include couple: all placed, non-cancelled courses")
+    return _ALL_COURSES
