@@ -7,15 +7,17 @@ and a record we never wrote is never ours to delete.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
-from hpsync.engine.desired import KIND_ORDER, Desired, DesiredState
+from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredState
 from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
 from hpsync.engine.remote import RemoteRecord, RemoteState
-from hpsync.hashing import canonical, hash_fields
+from hpsync.hashing import canonical, content_hash
 from hpsync.model import Kind
 
 PEOPLE = frozenset({Kind.LEARNER, Kind.TRAINER, Kind.TUTOR})
@@ -30,6 +32,10 @@ class Pushed:
 
 
 def _summary(record: Desired) -> str:
+    """How people name the record: sessions by title and start, others by name or e-mail."""
+    if type(record) is DesiredSession:  # most records: no attribute probing
+        when = record.start
+        return f"{record.name} @ {_minutes(when, when.fold, when.tzinfo)}"
     name = getattr(record, "name", None)
     if name is not None:
         start = getattr(record, "start", None)
@@ -39,7 +45,19 @@ def _summary(record: Desired) -> str:
     return f"{first} {last} <{getattr(record, 'email', '')}>"
 
 
+@lru_cache(maxsize=1 << 16)
+def _minutes(start: datetime, fold: int, zone: tzinfo | None) -> str:
+    """``start.isoformat(timespec="minutes")``, memoised: sessions share a few thousand starts.
+
+    Equal datetimes may still print apart: in other zones (another offset), or in the
+    repeated autumn hour of one zone (another fold); the key tells them apart.
+    """
+    return start.isoformat(timespec="minutes")
+
+
 def _changes(want: dict[str, object], have: dict[str, object]) -> tuple[FieldChange, ...]:
+    if want == have:  # the usual case once in sync: no field to look at one by one
+        return ()
     return tuple(
         FieldChange(name, have.get(name), value)
         for name, value in sorted(want.items())
@@ -56,9 +74,14 @@ def diff_account(
     prefix: str,
 ) -> list[PlanItem]:
     """Plan items for every kind, in write order; ``prefix`` marks identities we own."""
+    written: dict[Kind, set[str]] = {kind: set() for kind in KIND_ORDER}
+    for kind, sid in pushed:  # one pass over the state, not one per kind
+        written.setdefault(kind, set()).add(sid)
     items: list[PlanItem] = []
     for kind in KIND_ORDER:
-        items.extend(_diff_kind(kind, desired, remote, pushed, now=now, prefix=prefix))
+        items.extend(
+            _diff_kind(kind, desired, remote, pushed, written[kind], now=now, prefix=prefix)
+        )
     return items
 
 
@@ -67,10 +90,12 @@ def _diff_kind(
     desired: DesiredState,
     remote: RemoteState,
     pushed: Mapping[tuple[Kind, str], Pushed],
+    written: set[str],
     *,
     now: datetime,
     prefix: str,
 ) -> list[PlanItem]:
+    """Plan items of one kind; ``written`` holds the identities of that kind in ``pushed``."""
     wanted = desired.of(kind)
     have = remote.of(kind)
     read = kind in remote.complete
@@ -122,7 +147,7 @@ def _diff_kind(
                 now=now,
             )
         )
-    ours = {s for (k, s) in pushed if k is kind} | {s for s in by_api if s.startswith(prefix)}
+    ours = written | {s for s in by_api if s.startswith(prefix)}
     for gone in sorted(ours - set(wanted)):
         items.append(
             _removal(kind, gone, pushed.get((kind, gone)), have, by_api, read=read, now=now)
@@ -152,8 +177,7 @@ def _diff_one(
     now: datetime,
 ) -> PlanItem:
     sid = want.sid
-    fields = canonical(want)
-    digest = hash_fields(fields)
+    digest = content_hash(want)
     summary = _summary(want)
 
     def make(action: Action = Action.UNCHANGED, **rest: Any) -> PlanItem:
@@ -177,7 +201,7 @@ def _diff_one(
             "deleted by hand in Edusign: recreated" if last is not None else "new in Hyperplanning"
         )
         return make(action=Action.CREATE, drift=drift, reason=reason)
-    changes = _changes(fields, found.fields)
+    changes = _changes(canonical(want), found.fields)
     if found.api_id != sid:
         # Found through our mapping under another external id (re-keyed by the yearly
         # switch): rewrite the external id so lookups by it keep working.
@@ -280,7 +304,8 @@ def build_plan(
         if sid.startswith(prefix) or kind in PEOPLE
     }
     items = diff_account(desired, remote, pushed, now=now, prefix=prefix)
-    held = {kind.value: sum(1 for (k, _sid) in pushed if k is kind) for kind in KIND_ORDER}
+    per_kind = Counter(kind for kind, _sid in pushed)
+    held = {kind.value: per_kind[kind] for kind in KIND_ORDER}
     return Plan(
         account=desired.account,
         base_id=desired.base_id,
