@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from .harness import ACCOUNTS, duplicates, world
 from .test_down_flow import sync_all
@@ -51,6 +52,7 @@ def test_m_school_resync_writes_nothing_and_one_percent_change_writes_only_those
         assert w.write_calls() - before <= batches  # one batch call per kind and account
 
 
+@pytest.mark.timeout(900)  # five full M syncs (one clean, three killed, one rerun): CPU bound
 def test_m_school_sigkill_then_rerun_equals_an_uninterrupted_sync(tmp_path: Path) -> None:
     """Killing the first sync of an M school at random points, then rerunning, converges."""
     rng = random.Random(17)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -15,10 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from hpsync.bootstrap import Context, open_context, previous_clients
 from hpsync.engine.desired import build_desired
 from hpsync.engine.render import render_anomalies, render_plan
-from hpsync.errors import GuardRefused, UsageError
+from hpsync.errors import GuardRefused, HpsyncError, UsageError
 from hpsync.model import Snapshot
 from hpsync.rules.explain import explain_learner, explain_session
-from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
+from hpsync.sync.parallel import each_account, raise_first
+from hpsync.sync.runs import AccountSetup, DownOutcome, UpOutcome, run_down, run_up
 
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
@@ -42,13 +45,31 @@ def _snapshot(ctx: Context, quiet: bool) -> Snapshot:
     return ctx.hyperplanning.read_snapshot()
 
 
-def _progress(total: int, label: str, quiet: bool) -> tuple[Progress | None, Any]:
-    if quiet or total == 0:
-        return None, lambda n: None
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), transient=True)
-    task = bar.add_task(label, total=total)
-    bar.start()
-    return bar, lambda n: bar.advance(task, n)
+class _Bars:
+    """One progress display with a bar per account (accounts run at the same time)."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self._bar: Progress | None = None
+        self._lock = threading.Lock()
+
+    def start(self, label: str, total: int) -> Callable[[int], None]:
+        if self.quiet or total == 0:
+            return lambda n: None
+        with self._lock:
+            if self._bar is None:
+                self._bar = Progress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    transient=True,
+                )  # fmt: skip
+                self._bar.start()
+            bar = self._bar
+            task = bar.add_task(label, total=total)
+        return lambda n: bar.advance(task, n)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _down(
@@ -69,32 +90,25 @@ def _down(
 
             install_from_config(ctx.config)  # guard trips and growing failures are e-mailed
         snapshot = _snapshot(ctx, as_json)
-        results: list[DownOutcome] = []
-        bars: list[Progress] = []
+        bars = _Bars(quiet=as_json)
 
-        def start(total: int, *, name: str) -> Any:
-            bar, advance = _progress(total, f"sync {name}", as_json)
-            if bar is not None:
-                bars.append(bar)
-            return advance
+        def one(setup: AccountSetup) -> DownOutcome:
+            return run_down(
+                ctx.store,
+                snapshot,
+                setup,
+                dry_run=dry_run,
+                force=force,
+                reason=reason,
+                progress=partial(bars.start, f"sync {setup.name}"),
+                approved=_approved_for(approved, setup.name),
+            )
 
         try:
-            for setup in ctx.selected(account):
-                results.append(
-                    run_down(
-                        ctx.store,
-                        snapshot,
-                        setup,
-                        dry_run=dry_run,
-                        force=force,
-                        reason=reason,
-                        progress=partial(start, name=setup.name),
-                        approved=_approved_for(approved, setup.name),
-                    )
-                )
+            outcomes = each_account(ctx.selected(account), one)
         finally:
-            for bar in bars:
-                bar.stop()
+            bars.stop()
+        results = [r for r in outcomes if not isinstance(r, HpsyncError)]
         if out is not None:
             body = {
                 "format": "hpsync-plan/1",
@@ -113,6 +127,7 @@ def _down(
                     typer.echo(f"outcome: {result.outcome} {result.counts}")
                     for item, message in result.result.failures[:20]:
                         typer.echo(f"  failed {item.kind.value} {item.sid}: {message}")
+        raise_first(outcomes)  # the other accounts were synced and reported above
         return 1 if any(r.outcome == "partial" for r in results) else 0
 
 

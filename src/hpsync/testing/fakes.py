@@ -7,6 +7,7 @@ identity), so engine tests exercise the diff and the executor without any wire f
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -36,6 +37,7 @@ class FakeTarget:
     crash_after: int | None = None
     writes: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def read(self, *, since: datetime, until: datetime) -> RemoteState:
         state = RemoteState()
@@ -47,6 +49,10 @@ class FakeTarget:
     def write(
         self, kind: Kind, items: Sequence[PlanItem], ids: Mapping[str, str]
     ) -> list[WriteOutcome]:
+        with self._lock:  # the executor writes several kinds at once
+            return self._write(kind, items)
+
+    def _write(self, kind: Kind, items: Sequence[PlanItem]) -> list[WriteOutcome]:
         outcomes: list[WriteOutcome] = []
         bucket = self.records.setdefault(kind, {})
         for item in items:
