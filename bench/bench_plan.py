@@ -18,6 +18,16 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results"
 
 
+def machine_loop_s() -> float:
+    """CPU seconds of a fixed pure-Python loop (10 million additions): the machine's speed
+    that day, so figures taken on different days can be compared (about 0.5 s is usual)."""
+    start = time.process_time()
+    total = 0
+    for n in range(10_000_000):
+        total += n
+    return round(time.process_time() - start, 2)
+
+
 def measure(size: str) -> dict[str, float | int | str]:
     """Generate, load, and plan one account twice (initial, then nothing changed)."""
     from hpsync.emulators.generator import generate_school
@@ -64,6 +74,7 @@ def measure(size: str) -> dict[str, float | int | str]:
     tracemalloc.stop()
     return {
         "size": size,
+        "machine_loop_s": machine_loop_s(),
         "learners": len(snapshot.learners),
         "sessions": len(snapshot.sessions),
         "initial_plan_writes": n_initial,
@@ -93,7 +104,7 @@ def main(sizes: list[str]) -> None:
             f"({row['initial_plan_writes']} writes), "
             f"no-change plan {row['nochange_plan_cpu_s']} s CPU "
             f"({row['nochange_plan_writes']} writes), peak RSS {row['peak_rss_mib']} MiB "
-            f"(plan alone {row['plan_peak_mib']} MiB)"
+            f"(plan alone {row['plan_peak_mib']} MiB); machine loop {row['machine_loop_s']} s"
         )
     (RESULTS / "p3_plan.json").write_text(json.dumps(rows, indent=2) + "\n")
 

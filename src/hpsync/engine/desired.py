@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from hpsync.engine.gcpause import gc_paused
 from hpsync.model import Exemption, Kind, Room, Session, Snapshot, SourceId, Trainer
 from hpsync.rules.mapping import (
     email_problem,
@@ -105,6 +106,7 @@ class DesiredState:
         return {kind.value: len(self.records.get(kind, {})) for kind in KIND_ORDER}
 
 
+@gc_paused
 def build_desired(snapshot: Snapshot, rules: AccountRules) -> DesiredState:
     """Apply every rule of the account to the snapshot."""
     state = DesiredState(account=rules.account, base_id=snapshot.base.base_id)

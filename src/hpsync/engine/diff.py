@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredState
+from hpsync.engine.gcpause import gc_paused
 from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
 from hpsync.engine.remote import RemoteRecord, RemoteState
 from hpsync.hashing import canonical, content_hash
@@ -287,6 +288,7 @@ def _removal(
     )
 
 
+@gc_paused
 def build_plan(
     desired: DesiredState,
     remote: RemoteState,
