@@ -7,6 +7,7 @@ the referenced records, so what is compared is exactly what the desired state ho
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -155,9 +156,20 @@ class EdusignAccount:
         """
         if len(calls) <= 1:
             return [self._guarded(item, call) for item, call in calls]
+        stop = threading.Event()
+
+        def one(item: PlanItem, call: Callable[[], str]) -> WriteOutcome:
+            if stop.is_set():
+                return WriteOutcome(item.key, False, item.remote_id, "not sent: run stopped")
+            try:
+                return self._guarded(item, call)
+            except BaseException:
+                stop.set()  # the calls not started yet are not sent
+                raise
+
         pool = ThreadPoolExecutor(max_workers=min(IN_FLIGHT, len(calls)))
         try:
-            return list(pool.map(lambda pair: self._guarded(*pair), calls))
+            return list(pool.map(lambda pair: one(*pair), calls))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
