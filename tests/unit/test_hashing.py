@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hpsync.engine.desired import DesiredLearner, DesiredSession
 from hpsync.engine.diff import _summary
-from hpsync.hashing import canonical, content_hash, hash_fields, utc_text
+from hpsync.hashing import (
+    canonical,
+    canonical_and_hash,
+    canonical_value,
+    content_hash,
+    hash_fields,
+    utc_text,
+)
 from hpsync.model import SourceId
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,3 +60,53 @@ def test_the_repeated_autumn_hour_keeps_its_two_instants() -> None:
     assert _summary(DesiredSession(SourceId("s"), "n", same_instant, same_instant, (), "", ())) == (
         "n @ 2026-10-25T00:30+00:00"
     )
+
+
+# The generated per-class functions against the plain definition, for values of every
+# shape a record field may hold (not only the str/datetime/tuple fast paths).
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=5)
+    | st.dates()
+    | st.datetimes(timezones=st.sampled_from([UTC, PARIS])),
+    lambda inner: (
+        st.tuples(inner, inner)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.frozensets(st.text(max_size=3), max_size=3)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@dataclass(frozen=True)
+class _Odd:
+    sid: str
+    zeta: Any
+    alpha: Any
+    mid: Any
+
+
+def _plain_fields(record: _Odd) -> dict[str, Any]:
+    return {name: canonical_value(getattr(record, name)) for name in ("zeta", "alpha", "mid")}
+
+
+@given(_VALUES, _VALUES, _VALUES)
+def test_generated_functions_match_the_plain_definition(a: Any, b: Any, c: Any) -> None:
+    for record in (_Odd("x", a, b, c), _Odd("x", a, b, c)):  # twice: through the memo
+        plain = _plain_fields(record)
+        expected = hashlib.sha256(
+            json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        ).hexdigest()[:32]
+        assert canonical(record) == plain
+        assert content_hash(record) == expected
+        assert canonical_and_hash(record) == (plain, expected)
+
+
+def test_a_naive_datetime_is_refused_on_every_path() -> None:
+    record = _Odd("x", "z", datetime(2026, 9, 7, 8, 30), ())
+    for function in (canonical, content_hash, canonical_and_hash):
+        with pytest.raises(ValueError, match="naive datetime"):
+            function(record)

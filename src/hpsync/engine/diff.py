@@ -18,7 +18,7 @@ from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredSt
 from hpsync.engine.gcpause import gc_paused
 from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
 from hpsync.engine.remote import RemoteRecord, RemoteState
-from hpsync.hashing import canonical, content_hash
+from hpsync.hashing import canonical_and_hash, content_hash
 from hpsync.model import Kind
 
 PEOPLE = frozenset({Kind.LEARNER, Kind.TRAINER, Kind.TUTOR})
@@ -102,7 +102,8 @@ def _diff_kind(
     read = kind in remote.complete
     by_api: dict[str, RemoteRecord] = {}
     items: list[PlanItem] = []
-    for record in sorted(have.values(), key=lambda r: r.remote_id):
+    for remote_id in sorted(have):  # keyed by remote id
+        record = have[remote_id]
         if not record.api_id:
             items.append(
                 PlanItem(
@@ -178,15 +179,35 @@ def _diff_one(
     now: datetime,
 ) -> PlanItem:
     sid = want.sid
-    digest = content_hash(want)
     summary = _summary(want)
+    found = _find(sid, last, have, by_api)
+    if found is None:
+        digest = content_hash(want)
+    else:
+        fields, digest = canonical_and_hash(want)
+        if (
+            last is not None
+            and last.remote_id == found.remote_id
+            and last.content_hash == digest
+            and fields == found.fields
+            and found.api_id == sid
+            and not found.archived
+        ):  # the usual case once in sync, first
+            return PlanItem(
+                kind,
+                Action.UNCHANGED,
+                sid,
+                found.remote_id,
+                summary,
+                content_hash=digest,
+                record=want,
+            )
 
     def make(action: Action = Action.UNCHANGED, **rest: Any) -> PlanItem:
         return PlanItem(
             kind, action, sid, summary=summary, content_hash=digest, record=want, **rest
         )
 
-    found = _find(sid, last, have, by_api)
     if found is None:
         if last is not None and not read:
             # Not read this time (outside the read window): trust the state.
@@ -202,7 +223,7 @@ def _diff_one(
             "deleted by hand in Edusign: recreated" if last is not None else "new in Hyperplanning"
         )
         return make(action=Action.CREATE, drift=drift, reason=reason)
-    changes = _changes(canonical(want), found.fields)
+    changes = _changes(fields, found.fields)
     if found.api_id != sid:
         # Found through our mapping under another external id (re-keyed by the yearly
         # switch): rewrite the external id so lookups by it keep working.
