@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Protocol
 
 from hpsync.engine.desired import KIND_ORDER, DesiredLearner
@@ -34,15 +35,16 @@ BOOKKEEPING = (Action.ADOPT, Action.FORGET, Action.PROTECTED)
 
 LINK = "link"
 
-#: (step, kind it writes, steps it waits for). Groups and sessions reference learners
-#: (and sessions trainers) by Edusign id; a learner's tutors are completed by ``link``.
-STEPS: tuple[tuple[str, Kind, tuple[str, ...]], ...] = (
-    ("tutor", Kind.TUTOR, ()),
-    ("trainer", Kind.TRAINER, ()),
-    ("learner", Kind.LEARNER, ()),
-    ("group", Kind.GROUP, ("learner",)),
-    ("session", Kind.SESSION, ("learner", "trainer")),
-    (LINK, Kind.LEARNER, ("tutor", "learner")),
+#: Each step and the steps it waits for. A step named after a kind writes that kind's
+#: records; groups and sessions reference learners (and sessions trainers) by Edusign id,
+#: and ``link`` completes the learners created before their tutors existed.
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Kind.TUTOR.value, ()),
+    (Kind.TRAINER.value, ()),
+    (Kind.LEARNER.value, ()),
+    (Kind.GROUP.value, (Kind.LEARNER.value,)),
+    (Kind.SESSION.value, (Kind.LEARNER.value, Kind.TRAINER.value)),
+    (LINK, (Kind.TUTOR.value, Kind.LEARNER.value)),
 )
 
 
@@ -105,7 +107,8 @@ class _Executor:
     ) -> None:
         self.target = target
         self.journal = journal
-        self.known = dict(ids)
+        self.known = dict(ids)  # only grows, under the lock: lanes read it live
+        self._known_view = MappingProxyType(self.known)
         self.result = ApplyResult()
         self.batch_size = batch_size
         self.fence = fence
@@ -133,10 +136,10 @@ class _Executor:
             if self.stop.is_set():
                 return
             self.fence()  # a stale worker must stop before writing, not after
-            with self._lock:
-                ids = dict(self.known)
             try:
-                outcomes = self.target.write(kind, batch, ids)
+                # The live ids, not a copy per batch (300k entries on a big school): the
+                # target only looks ids up, and another lane can only add to them.
+                outcomes = self.target.write(kind, batch, self._known_view)
             except RetriableRemoteError as exc:
                 outcomes = [WriteOutcome(i.key, False, i.remote_id, str(exc), True) for i in batch]
             self.journal.commit(kind, list(zip(batch, outcomes, strict=True)))
@@ -208,15 +211,15 @@ def apply_plan(
     run.bookkeeping(plan)
     writes = {kind: [i for i in plan.items if i.kind is kind and i.action.writes] for kind in Kind}
     learners_now, learners_later = run.split_learners(writes[Kind.LEARNER])
-    work: dict[str, Callable[[], None]] = {
-        "tutor": lambda: run.run(Kind.TUTOR, writes[Kind.TUTOR]),
-        "trainer": lambda: run.run(Kind.TRAINER, writes[Kind.TRAINER]),
-        "learner": lambda: run.run(Kind.LEARNER, learners_now),
-        "group": lambda: run.run(Kind.GROUP, writes[Kind.GROUP]),
-        "session": lambda: run.run(Kind.SESSION, writes[Kind.SESSION]),
-        LINK: lambda: run.link(learners_later),
-    }
-    done = {step: threading.Event() for step, _kind, _needs in STEPS}
+    writes[Kind.LEARNER] = learners_now
+
+    def work(name: str) -> None:
+        if name == LINK:
+            run.link(learners_later)
+        else:
+            run.run(Kind(name), writes[Kind(name)])
+
+    done = {name: threading.Event() for name, _needs in STEPS}
     errors: list[BaseException] = []
 
     def step(name: str, needs: tuple[str, ...]) -> None:
@@ -224,7 +227,7 @@ def apply_plan(
             for need in needs:
                 done[need].wait()
             if not run.stop.is_set():
-                work[name]()
+                work(name)
         except BaseException as exc:  # the first error stops every lane, then is re-raised
             errors.append(exc)
             run.stop.set()
@@ -232,7 +235,7 @@ def apply_plan(
             done[name].set()
 
     with ThreadPoolExecutor(max_workers=len(STEPS), thread_name_prefix="apply") as pool:
-        for name, _kind, needs in STEPS:
+        for name, needs in STEPS:
             pool.submit(step, name, needs)
     if errors:
         raise errors[0]
