@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from hpsync.bootstrap import Context, open_context, previous_clients
 from hpsync.engine.desired import build_desired
 from hpsync.engine.render import render_anomalies, render_plan
 from hpsync.errors import GuardRefused, HpsyncError, UsageError
 from hpsync.model import Snapshot
+from hpsync.progress_bars import AccountBars
 from hpsync.rules.explain import explain_learner, explain_session
 from hpsync.sync.parallel import each_account, raise_first
 from hpsync.sync.runs import AccountSetup, DownOutcome, UpOutcome, run_down, run_up
@@ -45,33 +43,6 @@ def _snapshot(ctx: Context, quiet: bool) -> Snapshot:
     return ctx.hyperplanning.read_snapshot()
 
 
-class _Bars:
-    """One progress display with a bar per account (accounts run at the same time)."""
-
-    def __init__(self, *, quiet: bool) -> None:
-        self.quiet = quiet
-        self._bar: Progress | None = None
-        self._lock = threading.Lock()
-
-    def start(self, label: str, total: int) -> Callable[[int], None]:
-        if self.quiet or total == 0:
-            return lambda n: None
-        with self._lock:
-            if self._bar is None:
-                self._bar = Progress(
-                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    transient=True,
-                )  # fmt: skip
-                self._bar.start()
-            bar = self._bar
-            task = bar.add_task(label, total=total)
-        return lambda n: bar.advance(task, n)
-
-    def stop(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
 def _down(
     config: Path,
     account: str | None,
@@ -90,7 +61,7 @@ def _down(
 
             install_from_config(ctx.config)  # guard trips and growing failures are e-mailed
         snapshot = _snapshot(ctx, as_json)
-        bars = _Bars(quiet=as_json)
+        bars = AccountBars(enabled=not as_json)
 
         def one(setup: AccountSetup) -> DownOutcome:
             return run_down(

@@ -15,9 +15,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from hpsync.bootstrap import Context, open_context
 from hpsync.config import load_config
@@ -34,6 +33,7 @@ from hpsync.emulators.edusign import start_emulator as start_edusign
 from hpsync.emulators.generator import generate_school
 from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
 from hpsync.model import Kind, Snapshot
+from hpsync.progress_bars import AccountBars
 from hpsync.sync.parallel import each_account, raise_first
 from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
 
@@ -97,30 +97,11 @@ since = {since}
 """
 
 
-def _bar(
-    enabled: bool,
-) -> tuple[Progress | None, Callable[[str], Callable[[int], Callable[[int], None]]]]:
-    if not enabled:
-        return None, lambda label: lambda total: lambda n: None
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-
-    def start(label: str) -> Callable[[int], Callable[[int], None]]:
-        def sized(total: int) -> Callable[[int], None]:
-            task = progress.add_task(label, total=max(total, 1))
-            if total == 0:
-                progress.advance(task, 1)
-            return lambda n: progress.advance(task, n)
-
-        return sized
-
-    return progress, start
-
-
 def _sync_accounts(
     ctx: Context,
     snapshot: Snapshot,
     now: datetime,
-    progress: Callable[[str], Callable[[int], Callable[[int], None]]] | None = None,
+    bars: AccountBars | None = None,
 ) -> dict[str, DownOutcome]:
     """Sync every account at once (each has its own rate budget), counting its API calls."""
 
@@ -131,7 +112,7 @@ def _sync_accounts(
             snapshot,
             ctx.account(name),
             now=now,
-            progress=progress(name) if progress else None,
+            progress=partial(bars.start, f"sync down {name}") if bars else None,
         )
         after = ctx.clients[name].stats()
         out.counts["api_calls"] = after.requests - before.requests
@@ -223,14 +204,8 @@ def _scenario(
             f"with {hp_calls} SOAP calls",
         )
     )
-    bar, start = _bar(settings.progress)
-    if bar is not None:
-        bar.start()
-    try:
-        first = _sync_accounts(ctx, snapshot, now, progress=lambda name: start(f"sync down {name}"))
-    finally:
-        if bar is not None:
-            bar.stop()
+    with AccountBars(enabled=settings.progress, transient=False, show_empty=True) as bars:
+        first = _sync_accounts(ctx, snapshot, now, bars)
     report.tables.append(_down_table("First sync down (planning → Edusign)", first, minimum=True))
 
     echo("simulating a week of attendance on Edusign ...")
