@@ -26,6 +26,7 @@ from hpsync.model import (
     Trainer,
     Tutor,
 )
+from hpsync.shared_values import SharedValues
 
 _GENRES = {g.value: g for g in Genre}
 
@@ -91,6 +92,7 @@ def snapshot_from_school(data: dict[str, Any]) -> Snapshot:
             tuple(s.get("tutors", [])),
         )
     sessions: dict[str, Session] = {}
+    shared = SharedValues()
     for c in data.get("courses", []):
         if c.get("structure") == "parent":
             continue
@@ -99,21 +101,21 @@ def snapshot_from_school(data: dict[str, Any]) -> Snapshot:
             c.get("promotions", []) + c.get("td_options", []) + c.get("regroupements", [])
         )
         for seance in c.get("seances", []):
-            start = datetime.fromisoformat(seance["start"]).replace(tzinfo=zone)
+            start = shared.instant(datetime.fromisoformat(seance["start"]).replace(tzinfo=zone))
             key = f"{c['key']}-{hp_week(start.date(), first_day)}"
             sessions[key] = Session(
                 key,
                 c["key"],
                 start,
-                _round_minute(start, seance["duration_days"]),
+                shared.instant(_round_minute(start, seance["duration_days"])),
                 c.get("subject"),
                 c.get("type") or "",
-                tuple(seance.get("teachers", c.get("teachers", []))),
-                tuple(seance.get("rooms", c.get("rooms", []))),
+                shared(tuple(seance.get("teachers", c.get("teachers", [])))),
+                shared(tuple(seance.get("rooms", c.get("rooms", [])))),
                 group_keys,
                 students,
                 c.get("memo") or "",
-                frozenset(c.get("rubrics", [])),
+                shared(frozenset(c.get("rubrics", []))),
                 cancelled=bool(seance.get("cancelled", False)),
                 placed=bool(c.get("placed", True)),
             )

@@ -26,6 +26,7 @@ from hpsync.model import (
     Trainer,
     Tutor,
 )
+from hpsync.shared_values import SharedValues
 
 _GENRES = {g.value: g for g in Genre}
 
@@ -71,6 +72,7 @@ def _sessions(data: dict[str, Any], first_day: date, tz: ZoneInfo) -> dict[str, 
             for group in s.get(field, []):
                 members.setdefault(group, set()).add(s["key"])
     sessions: dict[str, Session] = {}
+    shared = SharedValues()
     for c in data.get("courses", []):
         if not c.get("placed", True) or c.get("structure") == "parent":
             continue
@@ -85,16 +87,16 @@ def _sessions(data: dict[str, Any], first_day: date, tz: ZoneInfo) -> dict[str, 
             sessions[key] = Session(
                 key=key,
                 course_key=c["key"],
-                start=localize(wall, tz),
-                end=localize(end_wall, tz),
+                start=shared.instant(localize(wall, tz)),
+                end=shared.instant(localize(end_wall, tz)),
                 subject_key=c.get("subject") or None,
                 course_type=c.get("type") or "",
-                trainer_keys=tuple(c.get("teachers", [])),
-                room_keys=tuple(c.get("rooms", [])),
+                trainer_keys=shared(tuple(c.get("teachers", []))),
+                room_keys=shared(tuple(c.get("rooms", []))),
                 group_keys=groups,
                 learner_keys=learners,
                 memo=c.get("memo") or "",
-                rubric_keys=frozenset(c.get("rubrics", [])),
+                rubric_keys=shared(frozenset(c.get("rubrics", []))),
                 cancelled=bool(seance.get("cancelled")),
             )
     return sessions
