@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hpsync.hyperplanning.mapping import hp_week
 from hpsync.model import (
     BaseInfo,
     Exemption,
@@ -29,13 +30,6 @@ from hpsync.model import (
 from hpsync.shared_values import SharedValues
 
 _GENRES = {g.value: g for g in Genre}
-
-
-def hp_week(day: date, first_day: date) -> int:
-    """Hyperplanning week number of a date: weeks counted from the base's first Monday."""
-    monday = day - timedelta(days=day.weekday())
-    first_monday = first_day - timedelta(days=first_day.weekday())
-    return (monday - first_monday).days // 7 + 1
 
 
 def course_students(course: dict[str, Any], members: dict[int, list[int]]) -> tuple[int, ...]:
@@ -102,7 +96,7 @@ def snapshot_from_school(data: dict[str, Any]) -> Snapshot:
         )
         for seance in c.get("seances", []):
             start = shared.instant(datetime.fromisoformat(seance["start"]).replace(tzinfo=zone))
-            key = f"{c['key']}-{hp_week(start.date(), first_day)}"
+            key = f"{c['key']}-{hp_week(first_day, start.date())}"
             sessions[key] = Session(
                 key,
                 c["key"],
