@@ -37,14 +37,12 @@ def canonical_value(value: Any) -> Any:
     """JSON-ready, order-stable form of a field value."""
     if type(value) is str:  # the common cases, first
         return value
-    if type(value) is tuple:
+    if isinstance(value, tuple | list):
         return [v if type(v) is str else canonical_value(v) for v in value]
     if isinstance(value, datetime):
         return utc_text(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [v if type(v) is str else canonical_value(v) for v in value]
     if isinstance(value, frozenset | set):
         return sorted(canonical_value(v) for v in value)
     if isinstance(value, dict):
@@ -164,7 +162,7 @@ def _compiled(cls: type) -> _Compiled:
         "dt": utc_text,
         "datetime": datetime,
         "enc": encode_basestring,
-        "ft": _field_text,
+        "ft": _json_text,
         "tt": _tuple_field_text,
         "tb": _tuple_both,
         "ut": _utc_text,
@@ -179,14 +177,9 @@ def _hashed_fields(cls: type) -> tuple[tuple[str, str], ...]:
     return tuple((name, _HASH_ENCODER.encode(name)) for name in sorted(_owned_fields(cls)))
 
 
-def _field_text(value: Any) -> str:
-    """JSON text of one field, as ``_HASH_ENCODER`` writes it inside the record's object."""
-    if type(value) is str:
-        return encode_basestring(value)
-    if type(value) is datetime:
-        return encode_basestring(utc_text(value))
-    if type(value) is tuple:
-        return _tuple_field_text(value)
+def _json_text(value: Any) -> str:
+    """JSON text of one field, as ``_HASH_ENCODER`` writes it inside the record's object
+    (the general path: the generated functions take strings, datetimes and tuples inline)."""
     return _HASH_ENCODER.encode(canonical_value(value))
 
 
@@ -206,7 +199,7 @@ def _tuple_field_text(value: tuple[Any, ...]) -> str:
     try:
         return _tuple_text(value)
     except TypeError:  # unhashable items: encoded without the memo
-        return _HASH_ENCODER.encode(canonical_value(value))
+        return _json_text(value)
 
 
 #: JSON texts of tuples of strings (rosters, trainers, tags) by tuple; cleared when full.
@@ -219,7 +212,7 @@ def _tuple_text(value: tuple[Any, ...]) -> str:
     while equal tuples of numbers or datetimes may encode apart (``1``, ``1.0``, ``true``)."""
     text = _TUPLE_TEXTS.get(value)
     if text is None:
-        text = _HASH_ENCODER.encode(canonical_value(value))
+        text = _json_text(value)
         if all(type(v) is str for v in value):
             if len(_TUPLE_TEXTS) >= _TUPLE_TEXTS_MAX:
                 _TUPLE_TEXTS.clear()

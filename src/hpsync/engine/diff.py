@@ -185,23 +185,6 @@ def _diff_one(
         digest = content_hash(want)
     else:
         fields, digest = canonical_and_hash(want)
-        if (
-            last is not None
-            and last.remote_id == found.remote_id
-            and last.content_hash == digest
-            and fields == found.fields
-            and found.api_id == sid
-            and not found.archived
-        ):  # the usual case once in sync, first
-            return PlanItem(
-                kind,
-                Action.UNCHANGED,
-                sid,
-                found.remote_id,
-                summary,
-                content_hash=digest,
-                record=want,
-            )
 
     def make(action: Action = Action.UNCHANGED, **rest: Any) -> PlanItem:
         return PlanItem(
