@@ -37,3 +37,29 @@ def require(condition: bool, reason: str) -> None:
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(f"required service missing under CI: {reason}")
     pytest.skip(reason)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("HPSYNC_TEST_CLOCK", ""),
+        help="Run the tests as if now were this ISO-8601 instant (with its offset): hpsync's "
+        "one clock, in this process and every process a test starts, starts from it.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Set hpsync's clock for the whole session when ``--clock`` is given."""
+    from datetime import datetime
+
+    from hpsync import clock
+
+    instant = config.getoption("--clock")
+    if instant:
+        os.environ[clock.ENV] = clock.environment_value(datetime.fromisoformat(instant))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from hpsync import clock
+
+    return f"hpsync clock: {clock.now().isoformat(timespec='seconds')}"

@@ -19,6 +19,7 @@ from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.sync.runs import AccountSetup
 from hpsync.tutors import EdusignExternals
+from hpsync.year.guard import SwitchThresholds
 
 if TYPE_CHECKING:
     from hpsync.config import AccountConfig, Config
@@ -124,8 +125,18 @@ def previous_clients(config: Config) -> list[HyperplanningClient]:
 LimiterFactory = Callable[[Secret, float], RateLimiter]
 
 
+def switch_thresholds(config: Config) -> SwitchThresholds:
+    """The yearly-change guard of a configuration (``[year]``)."""
+    return SwitchThresholds(
+        learners=config.year.min_learners_matched, trainers=config.year.min_trainers_matched
+    )
+
+
 def edusign_account(
-    account: AccountConfig, index: int, limiter_factory: LimiterFactory | None = None
+    account: AccountConfig,
+    index: int,
+    limiter_factory: LimiterFactory | None = None,
+    switch: SwitchThresholds | None = None,
 ) -> tuple[EdusignClient, AccountSetup]:
     """One account's client and setup; ``limiter_factory`` shares a rate budget (workers)."""
     key = account.api_key.resolve(f"accounts[{index}].api_key")
@@ -147,6 +158,7 @@ def edusign_account(
         final_policy(account),
         target,
         since=account.attendance.since,
+        switch=switch or SwitchThresholds(),
     )
     return client, setup
 
@@ -160,7 +172,9 @@ def open_context(
     ctx = Context(config, store, hyperplanning_client(config))
     try:
         for index, account in enumerate(config.accounts):
-            client, setup = edusign_account(account, index, limiter_factory)
+            client, setup = edusign_account(
+                account, index, limiter_factory, switch_thresholds(config)
+            )
             ctx.clients[account.name] = client
             ctx.accounts[account.name] = setup
         yield ctx

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from aiosmtpd.controller import Controller
 
+from hpsync import clock
 from hpsync.bootstrap import open_context
 from hpsync.config import load_config
 from hpsync.sync.runs import run_down
@@ -32,8 +34,12 @@ class Inbox:
         return "250 OK"
 
 
-def test_three_absences_send_one_alert_to_the_tutor_once(tmp_path: Path) -> None:
+def test_three_absences_send_one_alert_to_the_tutor_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Three unjustified absences in 30 days → one e-mail to the tutor; a rerun sends none."""
+    now = datetime(2026, 11, 29, 12, tzinfo=UTC)
+    monkeypatch.setenv(clock.ENV, clock.environment_value(now))  # this process and its commands
     inbox = Inbox()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -71,7 +77,6 @@ def test_three_absences_send_one_alert_to_the_tutor_once(tmp_path: Path) -> None
             student = next(
                 s for s in client.list_students() if s.api_id.endswith(f":{learner['key']}")
             )
-            now = datetime(2026, 11, 29, 12, tzinfo=UTC)
             courses = [
                 c
                 for c in client.list_courses((now - timedelta(days=25)).date(), now.date())

@@ -10,6 +10,9 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from hpsync import clock
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.edusign.models import Course
 
@@ -284,12 +287,16 @@ def attendance_cmd(w: World) -> list[str]:
 def attend(w: World) -> subprocess.CompletedProcess[str]:
     """One uninterrupted `hpsync attendance` run on the world's configuration."""
     return subprocess.run(
-        attendance_cmd(w), capture_output=True, text=True, timeout=120, check=False
+        attendance_cmd(w),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_sigkill_during_attendance_then_rerun_matches_an_uninterrupted_run(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Killing `hpsync attendance` mid-run, then rerunning, writes exactly what one run writes."""
     rng = random.Random(5)
@@ -297,6 +304,8 @@ def test_sigkill_during_attendance_then_rerun_matches_an_uninterrupted_run(
     clean_dir.mkdir()
     killed_dir.mkdir()
     with world(clean_dir) as w:
+        # one clock for this process and the commands it starts: the day the scene is set in
+        monkeypatch.setenv(clock.ENV, clock.environment_value(base_now(w, DAYS)))
         down(w, ACCOUNTS, base_now(w, DAYS))
         marks = simulate_marks(w, ACCOUNTS, seed=17, wanted=300)
         assert marks >= 300
@@ -310,7 +319,9 @@ def test_sigkill_during_attendance_then_rerun_matches_an_uninterrupted_run(
         kills, partial = 0, []
         for _attempt in range(5):
             proc = subprocess.Popen(
-                attendance_cmd(w), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                attendance_cmd(w),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             target = sum(hp_writes(w).values()) + rng.randint(1, 25)
             deadline = time.monotonic() + 60

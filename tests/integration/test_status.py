@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from hpsync import clock
 from hpsync.commands.ops_cmd import freshness
 from hpsync.state import LedgerRow, StateStore
 
 
 def test_freshness_reports_last_good_runs_and_mark_lag(tmp_path: Path) -> None:
     """Dry runs and failures do not count as good; the lag is from the newest mark's end."""
-    now = datetime.now(UTC)
+    now = clock.now()
     with StateStore.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         good = store.start_run("nord", "down")
         store.finish_run(good, "ok", {})

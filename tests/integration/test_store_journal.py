@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from hpsync import clock as hpsync_clock
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
 from hpsync.engine.guards import GuardPolicy
 from hpsync.ports import Sheet
@@ -20,7 +21,7 @@ NOW = datetime(2026, 9, 1, tzinfo=PARIS)
 
 
 def clock() -> datetime:
-    return datetime.now(UTC)
+    return hpsync_clock.now()
 
 
 def test_journal_in_sqlite_makes_the_second_sync_write_nothing(tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ from hpsync.state import StateStore
 from hpsync.sync.runs import AccountSetup, run_down
 from hpsync.testing.builders import PARIS, small_snapshot
 from hpsync.testing.fakes import FakeTarget
+from hpsync.year.guard import SwitchThresholds
 from hpsync.year.match import match_people
-from hpsync.year.switch import switch_year
+from hpsync.year.switch import apply_switch, plan_switch
 
 OFFSET = 1000
 NOW = datetime(2026, 9, 1, tzinfo=PARIS)
@@ -96,9 +97,16 @@ def test_switch_then_sync_keeps_people_and_leaves_last_year_alone(tmp_path: Path
     new = next_year(old)
     with pytest.raises(GuardRefused, match="year switch"):
         run_down(store, new, setup(target), now=NOW)  # the classic accident is refused
-    report = switch_year(
-        store, ["a"], old, new, order=("identifier", "ine", "email"), dry_run=False
+    report = plan_switch(
+        store,
+        ["a"],
+        old,
+        new,
+        order=("identifier", "ine", "email"),
+        thresholds=SwitchThresholds(),
     )
+    assert not report.refused, report.refused
+    apply_switch(store, ["a"], report, force=False, reason="")
     assert report.renamed["a"] > 0
     run_down(store, new, setup(target), now=NOW)
     emails = [r.fields["email"] for r in target.live(Kind.LEARNER)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from hpsync import clock
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.cli import app
 from hpsync.engine.guards import GuardPolicy
@@ -87,7 +88,7 @@ def test_digest_lists_runs_guards_forced_releases_and_the_exact_anomalies(tmp_pa
     setup = AccountSetup("nord", RULES, GuardPolicy(), FinalPolicy(), FakeTarget())  # type: ignore[arg-type]
     with StateStore.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         run_down(store, dataclasses.replace(snap, learners=learners), setup, now=NOW)
-        digest = build_digest(store, "nord", datetime.now(UTC))
+        digest = build_digest(store, "nord", clock.now())
     assert len(digest.runs) == 1 and digest.writes > 0
     assert any(f"learner {key}" in a and broken.last_name in a for a in digest.anomalies)
     text = digest.text("Europe/Paris")

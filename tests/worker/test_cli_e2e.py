@@ -9,14 +9,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from hpsync import clock
 from hpsync.config.example import example_config
 
 from .conftest import REDIS_URL
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _wait(what: str, condition: Callable[[], bool], deadline: float) -> None:
@@ -56,6 +61,9 @@ def test_beat_and_worker_sync_every_account_down_then_up(
         "HPSYNC_WORKER_TICK_SECONDS": "1",
         "HPSYNC_WORKER_FAKE_RUNNER": str(record),
         "HPSYNC_WORKER_FAKE_SECONDS": "0.05",
+        # a Wednesday 10:00 in Paris: outside the example's quiet hours (22:00-06:00),
+        # whatever the machine's clock says
+        clock.ENV: clock.environment_value(datetime(2026, 12, 9, 10, 0, tzinfo=PARIS)),
     }
     cli = [sys.executable, "-m", "hpsync"]
     argvs = [

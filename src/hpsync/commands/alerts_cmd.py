@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from hpsync import clock
 from hpsync.alerts.deliver import Delivery
 from hpsync.alerts.mailer import EmlFolder, Mailer, SmtpMailer
 from hpsync.alerts.service import send_alerts, send_reports
@@ -34,7 +35,7 @@ NowOpt = Annotated[
 
 def _now(value: str | None) -> datetime:
     if value is None:
-        return datetime.now(UTC)
+        return clock.now()
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from hpsync import clock
 from hpsync.errors import HpsyncError
 
 ConfigOpt = Annotated[
@@ -57,7 +58,7 @@ def register(app: typer.Typer) -> None:
         from hpsync.state import StateStore
 
         cfg = load_config(config)
-        now = datetime.now(UTC)
+        now = clock.now()
         with StateStore.open(cfg.state_url) as store:
             rows = [freshness(store, a.name, now) for a in cfg.accounts]
         if as_json:

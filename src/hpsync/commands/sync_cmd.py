@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hpsync import clock
 from hpsync.bootstrap import Context, open_context, previous_clients
 from hpsync.engine.desired import build_desired
 from hpsync.engine.render import render_anomalies, render_plan
@@ -19,7 +20,8 @@ from hpsync.model import Snapshot
 from hpsync.progress_bars import AccountBars
 from hpsync.rules.explain import explain_learner, explain_session
 from hpsync.sync.parallel import each_account, raise_first
-from hpsync.sync.runs import AccountSetup, DownOutcome, UpOutcome, run_down, run_up
+from hpsync.sync.runs import AccountSetup, DownOutcome, run_down
+from hpsync.sync.write_back import PreviousOutcome, write_back
 
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
@@ -83,7 +85,7 @@ def _down(
         if out is not None:
             body = {
                 "format": "hpsync-plan/1",
-                "created_at": datetime.now(UTC).isoformat(),
+                "created_at": clock.now().isoformat(),
                 "base_id": snapshot.base.base_id,
                 "accounts": {r.planned.plan.account: r.planned.plan.to_json() for r in results},
             }
@@ -144,6 +146,36 @@ def _approved_for(approved: dict[str, Any] | None, account: str) -> dict[str, An
             hint="approve a plan that covers it, or pass --account",
         )
     return dict(plan)
+
+
+def _previous_line(one: PreviousOutcome) -> str:
+    """One previous base's write-back for one account, as a person reads it."""
+    head = f"previous base {one.base_id}, account {one.account}:"
+    if one.error is not None:
+        return f"{head} not written back: {one.error}"
+    assert one.outcome is not None
+    counts = one.outcome.counts
+    text = (
+        f"{head} {one.outcome.outcome}: {counts.get('sheets_final', 0)} final sheet(s), "
+        f"{counts.get('changes_planned', 0)} change(s), {counts.get('sheets_open', 0)} not final"
+    )
+    if one.all_final:
+        text += " (every sheet final: this base may leave [[hyperplanning.previous]])"
+    return text
+
+
+def _previous_json(one: PreviousOutcome) -> dict[str, Any]:
+    out = one.outcome
+    return {
+        "account": one.account,
+        "base_id": one.base_id,
+        "previous": True,
+        "run_id": out.run_id if out else None,
+        "outcome": out.outcome if out else "failed",
+        "counts": out.counts if out else {},
+        "error": str(one.error) if one.error else "",
+        "all_final": one.all_final,
+    }
 
 
 def _down_json(result: DownOutcome) -> dict[str, Any]:
@@ -219,35 +251,30 @@ def register(app: typer.Typer) -> None:
         with open_context(_load(config)) as ctx:
             snapshot = _snapshot(ctx, as_json)
             since_utc = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
-            results: list[UpOutcome] = []
-            for previous in previous_clients(ctx.config):
-                # Last year's base: finish writing its attendance back, then leave it.
-                try:
-                    old = previous.read_snapshot()
-                    for setup in ctx.selected(account):
-                        done = run_up(ctx.store, old, setup, previous, dry_run=report)
-                        if not as_json:
-                            typer.echo(
-                                f"previous base {old.base.base_id}, account "
-                                f"{setup.name}: {done.outcome} {done.counts}"
-                            )
-                finally:
-                    previous.close()
-            for setup in ctx.selected(account):
-                results.append(
-                    run_up(
-                        ctx.store,
-                        snapshot,
-                        setup,
-                        ctx.hyperplanning,
-                        dry_run=report,
-                        since=since_utc,
-                    )
+            previous = previous_clients(ctx.config)
+            try:
+                done = write_back(
+                    ctx.store,
+                    ctx.selected(account),
+                    snapshot,
+                    ctx.hyperplanning,
+                    previous,
+                    dry_run=report,
+                    since=since_utc,
                 )
+            finally:
+                for client in previous:
+                    client.close()
+            results = done.current
+            if not as_json:
+                for one in done.previous:
+                    typer.echo(_previous_line(one))
             if as_json:
                 payload = [
                     {
                         "account": s.name,
+                        "base_id": snapshot.base.base_id,
+                        "previous": False,
                         "run_id": r.run_id,
                         "outcome": r.outcome,
                         "counts": r.counts,
@@ -255,7 +282,7 @@ def register(app: typer.Typer) -> None:
                         "hand_added": r.plan.hand_added,
                     }
                     for s, r in zip(ctx.selected(account), results, strict=True)
-                ]
+                ] + [_previous_json(one) for one in done.previous]
                 typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
             else:
                 for setup, result in zip(ctx.selected(account), results, strict=True):
@@ -267,7 +294,7 @@ def register(app: typer.Typer) -> None:
                     if result.report is not None:
                         for change, message in result.report.failures[:20]:
                             typer.echo(f"  failed {change.key}: {message}")
-            raise typer.Exit(1 if any(r.outcome == "partial" for r in results) else 0)
+            raise typer.Exit(1 if done.partial else 0)
 
     @app.command("anomalies")
     def anomalies(config: ConfigOpt, account: AccountOpt = None, as_json: JsonOpt = False) -> None:

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from hpsync import clock
 from hpsync.errors import UsageError
 
 ConfigOpt = Annotated[
@@ -113,7 +114,7 @@ def _replace_runs(app: typer.Typer) -> None:
         cfg = _config(config)
         keep = days if days is not None else cfg.retention_days
         with StateStore.open(cfg.state_url) as store:
-            gone = prune(store, datetime.now(UTC) - timedelta(days=keep))
+            gone = prune(store, clock.now() - timedelta(days=keep))
         typer.echo(
             f"pruned {gone.run_inputs} run input record(s), {gone.blobs} stored input(s), "
             f"{gone.plan_items} plan item(s) older than {keep} days"
@@ -166,7 +167,7 @@ def register(app: typer.Typer) -> None:
             password = cfg.smtp.password.resolve("smtp.password") if cfg.smtp.password else None
             mailer = SmtpMailer(cfg.smtp, password)
         sender = cfg.smtp.sender if cfg.smtp else "hpsync@localhost"
-        now = datetime.now(UTC)
+        now = clock.now()
         with StateStore.open(cfg.state_url) as store:
             for account in cfg.accounts:
                 to = recipients_of(account)

@@ -26,6 +26,11 @@ user = "ws-hpsync"
 password = "env:HP_PASSWORD"
 base_id = "ecole-2025"
 
+[year]                                    # the summer change of base (docs/year.md)
+match = ["identifier", "ine", "email"]    # how a person is recognised in the new base
+min_learners_matched = 0.25               # refuse a new base matching fewer of our learners
+min_trainers_matched = 0.5                # ... or of our trainers (empty or wrong base)
+
 [[accounts]]
 name = "nord"                             # unique; lowercase letters, digits, - and _
 url = "https://ext.edusign.fr"            # Edusign v1 base URL

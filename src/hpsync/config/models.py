@@ -211,6 +211,21 @@ class HyperplanningConfig(BaseConfig):
         return self
 
 
+MatchCriterion = Literal["identifier", "ine", "email"]
+
+
+def _default_match() -> list[MatchCriterion]:
+    return ["identifier", "ine", "email"]
+
+
+class YearConfig(_Model):
+    """The yearly change of base: how people are matched, and how many must match."""
+
+    match: list[MatchCriterion] = Field(default_factory=_default_match, min_length=1)
+    min_learners_matched: float = Field(default=0.25, ge=0.0, le=1.0)
+    min_trainers_matched: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
 class DashboardConfig(_Model):
     token: SecretField
 
@@ -242,6 +257,7 @@ class Config(_Model):
     dashboard: DashboardConfig | None = None
     smtp: SmtpConfig | None = None
     retention_days: int = Field(default=90, gt=0)
+    year: YearConfig = YearConfig()
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:

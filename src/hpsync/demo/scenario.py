@@ -14,10 +14,13 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from hpsync import clock
 from hpsync.bootstrap import Context, open_context
 from hpsync.config import load_config
 from hpsync.demo.report import DemoReport, Table
@@ -30,7 +33,7 @@ from hpsync.demo.simulate import (
     week_of,
 )
 from hpsync.emulators.edusign import start_emulator as start_edusign
-from hpsync.emulators.generator import generate_school
+from hpsync.emulators.generator import academic, generate_school
 from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
 from hpsync.model import Kind, Snapshot
 from hpsync.progress_bars import AccountBars
@@ -38,6 +41,7 @@ from hpsync.sync.parallel import each_account, raise_first
 from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
 
 ACCOUNTS = ("nord", "sud")
+PARIS = ZoneInfo("Europe/Paris")
 KINDS = (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR, Kind.GROUP, Kind.SESSION)
 
 
@@ -135,8 +139,35 @@ def minimum_writes(outcome: DownOutcome) -> int:
     return batched + by_kind[Kind.GROUP] + by_kind[Kind.TUTOR] + removals
 
 
+def demo_instant(year: int) -> datetime:
+    """The demo's "now": Saturday 10:00 (Paris) after the school's fifth teaching week.
+
+    The demo lives in its school's calendar, not in the machine's: whatever day it runs,
+    a full week of sessions lies behind it and the rest of the year ahead.
+    """
+    monday = academic.teaching_weeks(year)[4]
+    saturday = datetime.combine(monday + timedelta(days=5), dt_time(10), tzinfo=PARIS)
+    return saturday.astimezone(UTC)
+
+
 def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) -> DemoReport:
-    """Run the whole scenario and return its report (also written as HTML)."""
+    """Run the whole scenario and return its report (also written as HTML).
+
+    Every component (clients, store, both emulators) reads the one clock, set here to the
+    school's own calendar for the time of the demo and restored after it.
+    """
+    previous = os.environ.get(clock.ENV)
+    os.environ[clock.ENV] = clock.environment_value(demo_instant(settings.year))
+    try:
+        return _run_demo(settings, echo)
+    finally:
+        if previous is None:
+            os.environ.pop(clock.ENV, None)
+        else:
+            os.environ[clock.ENV] = previous
+
+
+def _run_demo(settings: DemoSettings, echo: Callable[[str], None]) -> DemoReport:
     out = settings.out_dir.resolve()
     out.mkdir(parents=True, exist_ok=True)
     for name in ("state.db", "state.db-wal", "state.db-shm", "edusign.db"):
@@ -170,7 +201,7 @@ def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) -> Dem
                 es.url,
                 base_id,
                 out / "state.db",
-                week_of(datetime.now(UTC)).isoformat(),
+                week_of(clock.now()).isoformat(),
             ),
             encoding="utf-8",
         )
@@ -191,7 +222,7 @@ def _scenario(
     es_url: str,
     echo: Callable[[str], None],
 ) -> DemoReport:
-    now = datetime.now(UTC)
+    now = clock.now()
     report = DemoReport("hpsync demo — Hyperplanning ⇄ Edusign")
     t0 = time.monotonic()
     snapshot = ctx.hyperplanning.read_snapshot()

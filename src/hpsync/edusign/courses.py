@@ -43,9 +43,10 @@ def _filter_value(value: object) -> str:
 
 
 def windows(start: date, end: date) -> list[tuple[date, date]]:
-    """Split [start, end] into chunks the API accepts, each overlapping the next by a day."""
+    """Split [start, end] into chunks the API accepts, each overlapping the next by a day;
+    an inverted window (nothing to read yet, e.g. every session is still ahead) is empty."""
     if end < start:
-        raise ValueError(f"end {end} is before start {start}")
+        return []
     chunks: list[tuple[date, date]] = []
     cursor = start
     while True:

@@ -56,9 +56,9 @@ def evaluate(
     *,
     source_learners: int,
     source_sessions: int,
-    today: date | None = None,
+    today: date,
 ) -> GuardVerdict:
-    """Check the plan against the account's guards (``today`` defaults to the local date)."""
+    """Check the plan against the account's guards (``today``: the school's local date)."""
     reasons: list[str] = []
     held = sum(plan.held.values())
     removals = [item for item in plan.items if item.action is Action.REMOVE]
@@ -68,7 +68,7 @@ def evaluate(
             f"the Hyperplanning base has no {empty} while account {plan.account!r} holds {held} "
             "records we pushed: is the base empty or not yet published?"
         )
-    if policy.additions_only_on(today or date.today()) and removals:
+    if policy.additions_only_on(today) and removals:
         until = "" if policy.additions_only else f" until {policy.additions_only_until}"
         reasons.append(
             f"additions-only mode is on{until} and the plan removes {len(removals)} record(s)"

@@ -18,12 +18,14 @@ from hpsync.state import schema as t
 from hpsync.state.sql import chunks
 
 
-def rekey(conn: Connection, account: str, renames: dict[str, str]) -> int:
+def rekey(conn: Connection, account: str, renames: dict[str, str], *, ledger: bool = True) -> int:
     """Apply old → new source ids for one account; returns the number of rows renamed."""
     renames = {old: new for old, new in renames.items() if old != new}
     if not renames:
         return 0
     mapped = _rename(conn, t.mappings, account, renames, columns=("source_id",), what="mapping")
+    if not ledger:
+        return mapped
     ledgered = _rename(
         conn,
         t.ledger,

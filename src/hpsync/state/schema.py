@@ -117,6 +117,16 @@ ledger = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+identity_renames = Table(
+    "identity_renames",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("old_sid", String, primary_key=True),
+    Column("new_sid", String, nullable=False),
+    Column("switched_at", UtcDateTime(), nullable=False),
+    Index("ix_identity_renames_new", "account", "new_sid"),
+)
+
 meta = Table(
     "meta",
     metadata,

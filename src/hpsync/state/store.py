@@ -12,12 +12,13 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from hpsync import clock
 from hpsync.state import lease as leases
 from hpsync.state import schema as t
 from hpsync.state.engine import WRITE_OPTION, make_engine
@@ -39,7 +40,7 @@ Clock = Callable[[], datetime]
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class StateStore:
@@ -159,10 +160,33 @@ class StateStore:
                     )
                 )
 
-    def rekey(self, account: str, renames: Mapping[str, str]) -> int:
-        """Rename source ids (old → new) in mappings and ledger at once; rows changed."""
+    def rekey(self, account: str, renames: Mapping[str, str], *, ledger: bool = True) -> int:
+        """Rename source ids (old → new) in mappings (and the ledger unless ``ledger`` is
+        False) at once; rows changed."""
         with self._conn(write=True) as conn:
-            return _rekey(conn, account, dict(renames))
+            return _rekey(conn, account, dict(renames), ledger=ledger)
+
+    def record_renames(self, account: str, renames: Mapping[str, str]) -> None:
+        """Remember identities renamed by a yearly switch (old → new), replacing earlier ones."""
+        rows = [
+            {"account": account, "old_sid": old, "new_sid": new, "switched_at": self._clock()}
+            for old, new in renames.items()
+            if old != new
+        ]
+        if not rows:
+            return
+        with self._conn(write=True) as conn:
+            stmt = upsert(conn, t.identity_renames, ["account", "old_sid"])
+            for part in chunks(rows):
+                conn.execute(stmt, list(part))
+
+    def renames(self, account: str) -> dict[str, str]:
+        """Every identity a yearly switch renamed for the account, old → new."""
+        query = select(t.identity_renames.c.old_sid, t.identity_renames.c.new_sid).where(
+            t.identity_renames.c.account == account
+        )
+        with self._conn(write=False) as conn:
+            return {str(old): str(new) for old, new in conn.execute(query)}
 
     # -- runs and their plans -----------------------------------------------------------
 

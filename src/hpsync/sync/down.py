@@ -68,7 +68,7 @@ def plan_account(
         guards,
         source_learners=len(snapshot.learners),
         source_sessions=len(snapshot.sessions),
-        today=now.date(),
+        today=now.astimezone(ZoneInfo(snapshot.base.timezone)).date(),
     )
     return PlannedRun(desired, plan, verdict)
 

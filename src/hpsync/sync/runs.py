@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from hpsync import clock
 from hpsync.alerts.record import record_final_marks
 from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
@@ -31,13 +32,16 @@ from hpsync.logging import get_logger
 from hpsync.model import Snapshot
 from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
 from hpsync.rules.policy import AccountRules
+from hpsync.secrets import redact
 from hpsync.state import Lease, PlanItemRow, StateStore
 from hpsync.sync.down import PlannedRun, plan_account, read_window, sync_account
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
-from hpsync.sync.up import UpPlan, plan_attendance, run_attendance
+from hpsync.sync.up import UpPlan, base_aliases, plan_attendance, run_attendance
 from hpsync.trust.notify import on_guard_tripped, on_run_finished
 from hpsync.trust.record import ReadRecorder, record_inputs
 from hpsync.trust.up_inputs import record_up_inputs
+from hpsync.year.guard import SwitchThresholds
+from hpsync.year.switch import check_first_sync, first_sync_done
 
 LEASE_SECONDS = 15 * 60
 log = get_logger("hpsync.runs")
@@ -57,6 +61,7 @@ class AccountSetup:
     final: FinalPolicy
     target: Target
     since: date | None = None  # earliest session date of the up flow (config attendance.since)
+    switch: SwitchThresholds = field(default_factory=SwitchThresholds)  # [year] guard
 
 
 @dataclass(slots=True)
@@ -82,7 +87,12 @@ class UpOutcome:
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
+
+
+def internal_error(exc: BaseException) -> str:
+    """A run's error text for a bug: it ends the run (never left "running") and says so."""
+    return redact(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
 def holder_name() -> str:
@@ -224,6 +234,8 @@ def run_down(
         journal = StoreJournal(store, account, run_id=run_id, clock=utcnow)
         try:
             _check_base(store, account, snapshot)
+            if not force and not dry_run:
+                check_first_sync(store, account, snapshot, setup.switch)
             reads = ReadRecorder(setup.target)
             planned = plan_account(
                 snapshot, setup.rules, reads, journal, now=now, guards=setup.guards
@@ -257,7 +269,12 @@ def run_down(
         except HpsyncError as exc:
             store.finish_run(run_id, "failed", {}, error=str(exc))
             raise
+        except Exception as exc:
+            store.finish_run(run_id, "failed", {}, error=internal_error(exc))
+            raise
         store.set_meta(account, "base_id", snapshot.base.base_id)
+        if result.ok:
+            first_sync_done(store, account)
         out.result = result
         out.outcome = "ok" if result.ok else "partial"
         out.counts = down_counts(planned.plan, result)
@@ -270,14 +287,25 @@ def run_down(
 def _check_base(store: StateStore, account: str, snapshot: Snapshot) -> None:
     """Refuse to sync an account that follows another base: that needs `year switch`."""
     followed = store.get_meta(account, "base_id")
-    if followed and followed != snapshot.base.base_id:
-        raise GuardRefused(
-            f"account {account!r} follows base {followed!r} but the configured base is "
-            f"{snapshot.base.base_id!r}",
-            record=f"account {account}",
-            hint="a new year's base? run `hpsync year switch --to URL` so people are matched "
-            "instead of duplicated",
+    if not followed or followed == snapshot.base.base_id:
+        return
+    if store.get_meta(account, "previous_base_id") == snapshot.base.base_id:
+        hint = (
+            f"`year switch` already moved this account to base {followed!r}: set "
+            "hyperplanning.url (and base_id) to the new base and list this one under "
+            "[[hyperplanning.previous]] (`hpsync year switch --write-config` does both)"
         )
+    else:
+        hint = (
+            "a new year's base? run `hpsync year switch --to URL` so people are matched "
+            "instead of duplicated"
+        )
+    raise GuardRefused(
+        f"account {account!r} follows base {followed!r} but the configured base is "
+        f"{snapshot.base.base_id!r}",
+        record=f"account {account}",
+        hint=hint,
+    )
 
 
 def run_up(
@@ -315,7 +343,8 @@ def run_up(
                 else setup.target.read_sheets(since=start, until=min(end, now))
             )
             entries = ledger.entries()
-            plan = plan_attendance(snapshot, sheets, entries, setup.final, now=now)
+            aliases = base_aliases(store.renames(account), snapshot.base.base_id)
+            plan = plan_attendance(snapshot, sheets, entries, setup.final, now=now, aliases=aliases)
             record_final_marks(store, account, snapshot, sheets, setup.final, now=now)
             if not dry_run:
                 record_up_inputs(
@@ -328,6 +357,7 @@ def run_up(
                     setup.final,
                     plan.changes,
                     now,
+                    aliases,
                 )
             out = UpOutcome(run_id, plan)
             if dry_run:
@@ -337,6 +367,9 @@ def run_up(
             report = run_attendance(plan, sink, ledger, progress=progress)
         except HpsyncError as exc:
             store.finish_run(run_id, "failed", {}, error=str(exc))
+            raise
+        except Exception as exc:
+            store.finish_run(run_id, "failed", {}, error=internal_error(exc))
             raise
         out.report = report
         out.outcome = "ok" if not report.failures else "partial"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hpsync.attendance.ledger import Change, Key, LedgerEntry, changes
@@ -32,8 +32,15 @@ def plan_attendance(
     policy: FinalPolicy,
     *,
     now: datetime,
+    aliases: Mapping[str, str] | None = None,
 ) -> UpPlan:
-    """Compute what must be written back for the final sheets."""
+    """Compute what must be written back for the final sheets.
+
+    ``aliases`` maps an identity a learner carries on Edusign to their identity in this
+    base: after a yearly switch, a learner who stayed carries next year's identity while
+    last year's sheets are still written back into last year's base.
+    """
+    aliases = aliases or {}
     base_prefix = f"hp:{snapshot.base.base_id}:"
     intents: list[Intent] = []
     decided: list[tuple[str, str]] = []
@@ -53,8 +60,13 @@ def plan_attendance(
             plan.sheets_open += 1
             continue
         plan.sheets_final += 1
-        for mark in sheet.marks:
+        for seen in sheet.marks:
             plan.marks_read += 1
+            mark = (
+                replace(seen, learner_sid=aliases[seen.learner_sid])
+                if seen.learner_sid in aliases
+                else seen
+            )
             if not mark.learner_sid.startswith(base_prefix):
                 plan.hand_added.append(
                     f"a learner unknown to hpsync is on sheet {sheet.remote_id} "
@@ -87,6 +99,25 @@ def run_attendance(
 ) -> PushReport:
     """Write the plan's changes back into Hyperplanning."""
     return push_changes(plan.changes, sink, ledger, progress=progress)
+
+
+def base_aliases(renames: Mapping[str, str], base_id: str) -> dict[str, str]:
+    """Identity on Edusign → identity in base ``base_id``, from the yearly switches' renames
+    (old → new), following chains (2025 → 2026 → 2027)."""
+    prefix = f"hp:{base_id}:"
+    out: dict[str, str] = {}
+    for old, new in renames.items():
+        if not old.startswith(prefix):
+            continue
+        seen = {old}
+        current = new
+        while current not in seen:
+            out[current] = old
+            seen.add(current)
+            if current not in renames:
+                break
+            current = renames[current]
+    return out
 
 
 def is_learner(sid: str) -> bool:

@@ -105,6 +105,7 @@ def _replay_up(
     """An attendance run: recompute its changes from the sheets and ledger it read."""
     from hpsync.sync.up import plan_attendance
     from hpsync.trust.up_inputs import (
+        aliases_from_json,
         changes_hash,
         ledger_from_json,
         policy_from_json,
@@ -113,7 +114,14 @@ def _replay_up(
 
     sheets = sheets_from_json(get_blob(store, row.remote_digest))
     ledger = ledger_from_json(get_blob(store, row.pushed_digest))
-    plan = plan_attendance(snapshot, sheets, ledger, policy_from_json(settings), now=row.planned_at)
+    plan = plan_attendance(
+        snapshot,
+        sheets,
+        ledger,
+        policy_from_json(settings),
+        now=row.planned_at,
+        aliases=aliases_from_json(settings),
+    )
     replayed = changes_hash(plan.changes)
     report = ReplayReport(
         row.run_id, row.account, row.plan_hash, replayed, Plan(row.account, "", ())

@@ -117,8 +117,20 @@ def ledger_from_json(rows: Sequence[Mapping[str, Any]]) -> dict[Key, LedgerEntry
     return out
 
 
-def policy_to_json(policy: FinalPolicy) -> dict[str, Any]:
-    return {"flow": "up", "locked": policy.locked, "hours_after_end": policy.hours_after_end}
+def policy_to_json(policy: FinalPolicy, aliases: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The run's settings: its final policy, and the identities a yearly switch renamed."""
+    body: dict[str, Any] = {
+        "flow": "up",
+        "locked": policy.locked,
+        "hours_after_end": policy.hours_after_end,
+    }
+    if aliases:
+        body["aliases"] = dict(sorted(aliases.items()))
+    return body
+
+
+def aliases_from_json(body: Mapping[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in dict(body.get("aliases", {})).items()}
 
 
 def policy_from_json(body: Mapping[str, Any]) -> FinalPolicy:
@@ -145,6 +157,7 @@ def record_up_inputs(
     policy: FinalPolicy,
     changes: Sequence[Change],
     now: datetime,
+    aliases: Mapping[str, str] | None = None,
 ) -> RunInputsRow:
     """Keep an attendance run's inputs, deduplicated, under the run."""
     row = RunInputsRow(
@@ -155,7 +168,7 @@ def record_up_inputs(
         put_blob(store, "snapshot", snapshot_to_school(snapshot)),
         put_blob(store, "remote", sheets_to_json(sheets)),
         put_blob(store, "pushed", ledger_to_json(ledger)),
-        put_blob(store, "rules", policy_to_json(policy)),
+        put_blob(store, "rules", policy_to_json(policy, aliases)),
     )
     record_run_inputs(store, row)
     return row

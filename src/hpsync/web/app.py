@@ -7,7 +7,7 @@ without it is sent to ``/login``, anything else (a POST, ``/api/...``) gets 401.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +15,7 @@ from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from starlette.middleware.base import RequestResponseEndpoint
 
+from hpsync import clock
 from hpsync.secrets import Secret
 from hpsync.web.auth import COOKIE_NAME, SESSION_SECONDS, Auth
 from hpsync.web.context import Dashboard, make_env
@@ -34,7 +35,7 @@ SECURITY_HEADERS = {
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def create_app(

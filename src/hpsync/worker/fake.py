@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from hpsync import clock
 from hpsync.worker.command import Command
 from hpsync.worker.runners import Fence
 
@@ -28,7 +29,7 @@ class RecordingRunner:
         line = json.dumps(
             {
                 "event": event,
-                "t": time.time(),
+                "t": clock.timestamp(),
                 "pid": os.getpid(),
                 "pgid": os.getpgrp(),
                 **command.to_dict(),

@@ -66,17 +66,35 @@ def run_down_command(command: Command, fence: Fence) -> dict[str, Any]:
 
 def run_up_command(command: Command, fence: Fence) -> dict[str, Any]:
     """Read the base and the final sheets, then write attendance back into Hyperplanning."""
-    from hpsync.bootstrap import open_context
+    from hpsync.bootstrap import open_context, previous_clients
     from hpsync.config import load_config
-    from hpsync.sync.runs import run_up
+    from hpsync.sync.write_back import write_back
 
     with open_context(load_config(Path(command.config)), limiter_factory=shared_limiter()) as ctx:
         setup = ctx.account(command.account)
         snapshot = ctx.hyperplanning.read_snapshot()
         fence()
         store = cast(StateStore, FencedStore(ctx.store, fence))
-        out = run_up(store, snapshot, setup, ctx.hyperplanning)
-        return {"run_id": out.run_id, "outcome": out.outcome, "counts": out.counts}
+        previous = previous_clients(ctx.config)
+        try:
+            done = write_back(store, [setup], snapshot, ctx.hyperplanning, previous)
+        finally:
+            for client in previous:
+                client.close()
+        out = done.current[0]
+        return {
+            "run_id": out.run_id,
+            "outcome": out.outcome,
+            "counts": out.counts,
+            "previous": [
+                {
+                    "base_id": p.base_id,
+                    "outcome": p.outcome.outcome if p.outcome else "failed",
+                    "error": str(p.error) if p.error else "",
+                }
+                for p in done.previous
+            ],
+        }
 
 
 REAL_RUNNERS: Mapping[str, Runner] = {"down": run_down_command, "up": run_up_command}

@@ -8,11 +8,11 @@ one school's broken file never stops the others.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from hpsync import clock
 from hpsync.errors import HpsyncError
 from hpsync.logging import get_logger
 from hpsync.worker.command import FLOWS, Command, slot_of
@@ -41,7 +41,7 @@ def accounts_of(path: Path, every: int | None, now: float | None = None) -> list
     from hpsync.trust.schedule import in_quiet_hours, schedule_of
 
     config = load_config(path)
-    moment = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    moment = datetime.fromtimestamp(clock.timestamp() if now is None else now, UTC)
     out: list[tuple[str, int]] = []
     for account in config.accounts:
         schedule = schedule_of(config, account)
@@ -62,7 +62,7 @@ def dispatch(
     now: float | None = None,
 ) -> int:
     """Send the due accounts' flows (down then up, one chain per account); how many sent."""
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     sent = 0
     for path in config_paths(sources):
         try:

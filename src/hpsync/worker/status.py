@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from hpsync import clock
 from hpsync.worker.command import Command
 
 
@@ -48,7 +49,7 @@ class StatusBoard:
     def record(self, outcome: Outcome, *, now: datetime | None = None) -> None:
         """Remember the last outcome of this account's flow (and of the account)."""
         command = outcome.command
-        stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        stamp = (now or clock.now()).isoformat(timespec="seconds")
         key = self._prefix + command.scope
         self._redis.hset(
             key,

@@ -6,9 +6,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from hpsync import clock
 from hpsync.emulators.edusign import timefmt
 from hpsync.emulators.edusign.faults import FaultPlan
 from hpsync.emulators.edusign.ratelimit import RateLimiter
@@ -53,7 +54,7 @@ class EmuState:
 
     def now(self) -> datetime:
         """The emulator's clock (real UTC time plus the offset a test set)."""
-        return datetime.now(UTC) + self.clock_offset
+        return clock.now() + self.clock_offset
 
     def now_text(self) -> str:
         """``now()`` in the wire format."""
