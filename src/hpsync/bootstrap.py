@@ -41,12 +41,19 @@ def account_rules(account: AccountConfig) -> AccountRules:
         if account.trainerless.mode == "fictitious"
         else TrainerlessMode.SKIP,
         fictitious_email=account.trainerless.email or "",
+        adopt_sessions=account.adopt_existing_sessions,
     )
 
 
 def guard_policy(account: AccountConfig) -> GuardPolicy:
     g = account.guards
-    kinds = {"learner": g.learner, "trainer": g.trainer, "session": g.session}
+    kinds = {
+        "learner": g.learner,
+        "trainer": g.trainer,
+        "tutor": g.tutor,
+        "group": g.group,
+        "session": g.session,
+    }
     return GuardPolicy(
         max_removal_share=account.guards.max_removal_share,
         additions_only=account.guards.additions_only,
@@ -56,6 +63,8 @@ def guard_policy(account: AccountConfig) -> GuardPolicy:
             if limit is not None
         ),
         additions_only_until=g.additions_only_until,
+        max_source_shrink=g.max_source_shrink,
+        max_span_shrink_days=g.max_span_shrink_days,
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
-from hpsync.engine.guards import GuardPolicy, KindLimit, evaluate
+from hpsync.engine.guards import GuardPolicy, KindLimit, SourceFigures, evaluate, source_shrink
 from hpsync.engine.plan import Action, Plan, PlanItem
 from hpsync.model import Kind
 
@@ -77,3 +78,61 @@ def test_config_guards_become_the_account_policy() -> None:
     policy = guard_policy(account)
     assert policy.kinds == (("learner", KindLimit(0.1, 50)),)
     assert policy.additions_only_until == date(2027, 9, 15)
+
+
+def test_every_kind_is_guarded_by_default_against_what_it_holds() -> None:
+    """With no per-kind setting, all 14 learners of a site archived trip the learner limit
+    although sessions dominate the overall count; 4 of 4 trainers, groups and tutors trip
+    too; one trainer of four is an ordinary departure."""
+    held = {"learner": 60, "trainer": 4, "tutor": 4, "group": 5, "session": 3000}
+    one_site = plan({Kind.LEARNER: 14, Kind.TRAINER: 4, Kind.TUTOR: 4, Kind.GROUP: 5}, held)
+    reasons = check(one_site, GuardPolicy())
+    assert [r.split(" (")[0] for r in reasons] == [
+        "the plan removes 14 of 60 learner(s)",
+        "the plan removes 4 of 4 trainer(s)",
+        "the plan removes 4 of 4 tutor(s)",
+        "the plan removes 5 of 5 group(s)",
+    ]
+    assert check(plan({Kind.TRAINER: 1}, held), GuardPolicy()) == ()
+    assert check(plan({Kind.TRAINER: 2}, held), GuardPolicy()) == ()  # up to 2 of a few
+    assert len(check(plan({Kind.TRAINER: 3}, held), GuardPolicy())) == 1
+
+
+def test_a_configured_kind_limit_replaces_only_that_kinds_default() -> None:
+    """A looser learner limit lets 14 of 60 go; the trainer default still applies."""
+    held = {"learner": 60, "trainer": 4, "session": 3000}
+    policy = GuardPolicy(kinds=(("learner", KindLimit(max_removal_share=0.5)),))
+    assert check(plan({Kind.LEARNER: 14}, held), policy) == ()
+    assert len(check(plan({Kind.LEARNER: 14, Kind.TRAINER: 4}, held), policy)) == 1
+
+
+def test_a_sudden_shrink_of_the_source_trips_the_source_guard() -> None:
+    """Fewer sessions or learners offered than at the last good run of the same base, or a
+    narrower span, is refused; a new year's base is not compared; small drifts pass."""
+    before = SourceFigures(
+        "b26", 1000, 200, "2026-09-01T08:00:00+02:00", "2027-06-30T18:00:00+02:00"
+    )
+    narrow = SourceFigures(
+        "b26", 300, 200, "2026-11-02T08:00:00+01:00", "2026-12-18T18:00:00+01:00"
+    )
+    reasons = source_shrink(before, narrow, GuardPolicy())
+    assert len(reasons) == 2
+    assert "offers 300 sessions for this account against 1000" in reasons[0]
+    assert "now spans 2026-11-02 – 2026-12-18 against 2026-09-01 – 2027-06-30" in reasons[1]
+    site_gone = dataclasses.replace(before, learners=120)
+    assert "offers 120 learners" in source_shrink(before, site_gone, GuardPolicy())[0]
+    usual = dataclasses.replace(before, sessions=980, learners=190)
+    assert source_shrink(before, usual, GuardPolicy()) == []
+    next_year = dataclasses.replace(narrow, base_id="b27")
+    assert source_shrink(before, next_year, GuardPolicy()) == []
+    held = {"learner": 200, "session": 1000}
+    verdict = evaluate(
+        plan({}, held),
+        GuardPolicy(),
+        source_learners=1,
+        source_sessions=1,
+        today=date(2026, 11, 5),
+        source=narrow,
+        previous=before,
+    )
+    assert not verdict.ok and len(verdict.tripped) == 2

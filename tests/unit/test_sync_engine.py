@@ -190,12 +190,23 @@ def test_crash_between_remote_write_and_commit_converges(data: st.DataObject, ba
     assert writes_planned(small_snapshot(), target, journal) == 0
 
 
-def test_far_sessions_use_timedelta_window() -> None:
-    """The read window covers every session of the snapshot."""
+def test_the_read_window_is_the_bases_year_and_every_session() -> None:
+    """The window covers the base's year (first day - 31 days, + 366 days) and any session
+    outside it: sheets of a deleted course are read, hence removed, wherever they lie."""
     from hpsync.sync.down import read_window
 
-    since, until = read_window(small_snapshot())
-    assert since <= at(0, 8) and until >= at(4, 16) and until - since < timedelta(days=10)
+    snap = small_snapshot()
+    first = datetime.combine(snap.base.first_day, datetime.min.time(), tzinfo=PARIS)
+    since, until = read_window(snap)
+    assert (since, until) == (first - timedelta(days=31), first + timedelta(days=366))
+    assert since <= at(0, 8) and until >= at(4, 16)
+    late = dataclasses.replace(
+        next(iter(snap.sessions.values())),
+        start=first + timedelta(days=400),
+        end=first + timedelta(days=400, hours=2),
+    )
+    wide = dataclasses.replace(snap, sessions={**snap.sessions, "late": late})
+    assert read_window(wide)[1] == late.end + timedelta(days=1)
 
 
 def test_hand_edit_of_a_locked_sheet_is_drift_without_a_write() -> None:

@@ -125,13 +125,30 @@ class EdusignAccount:
         # People are updated by Edusign id (v1 PATCH), never by external id: after a yearly
         # switch their Edusign API_ID still carries last year's identity, and an upsert by
         # external id would create a second person. The PATCH also rewrites the API_ID.
+        # A record adopted from someone else has no (or another) external id: it is taken
+        # over by Edusign id too, the PATCH setting hpsync's external id.
         people = (Kind.LEARNER, Kind.TRAINER)
-        patches = [i for i in items if i.action is Action.UPDATE and kind in people and i.remote_id]
+        patches = [
+            i
+            for i in items
+            if i.remote_id
+            and (
+                (i.action is Action.UPDATE and kind in people)
+                or (i.action is Action.ADOPT and kind in (*people, Kind.SESSION))
+            )
+        ]
         upserts = [
             i for i in items if i.action in (Action.CREATE, Action.UPDATE) and i not in patches
         ]
         removals = [i for i in items if i.action is Action.REMOVE]
         outcomes: dict[str, WriteOutcome] = {}
+        # Removals first: a person archived frees their e-mail for the one created after.
+        for item, outcome in zip(
+            removals,
+            self._each([(i, partial(self._remove, kind, i)) for i in removals]),
+            strict=True,
+        ):
+            outcomes[item.key] = outcome
         for item, outcome in zip(
             patches,
             self._each([(i, partial(self._patch_person, kind, i, ids)) for i in patches]),
@@ -141,12 +158,6 @@ class EdusignAccount:
         if upserts:
             for item, outcome in zip(upserts, self._upsert(kind, upserts, ids), strict=True):
                 outcomes[item.key] = outcome
-        for item, outcome in zip(
-            removals,
-            self._each([(i, partial(self._remove, kind, i)) for i in removals]),
-            strict=True,
-        ):
-            outcomes[item.key] = outcome
         return [outcomes[i.key] for i in items]
 
     def _each(self, calls: Sequence[tuple[PlanItem, Callable[[], str]]]) -> list[WriteOutcome]:
@@ -230,8 +241,10 @@ class EdusignAccount:
     def _patch_person(self, kind: Kind, item: PlanItem, ids: Mapping[str, str]) -> str:
         if kind is Kind.LEARNER:
             self.client.update_student(item.remote_id, self._student(item, ids))
-        else:
+        elif kind is Kind.TRAINER:
             self.client.update_professor(item.remote_id, self._professor(item))
+        else:  # an adopted session
+            self.client.update_course(item.remote_id, self._course(item, ids))
         return item.remote_id
 
     def _upsert_group(self, item: PlanItem, ids: Mapping[str, str]) -> str:

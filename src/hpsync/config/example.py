@@ -45,6 +45,7 @@ tutors = true                             # learning masters follow their appren
 exemptions = true                         # exempted learners are left off the sheet
 room = "code"                             # "name" | "code" | { fixed = "Salle NFC" }
 trainerless = { fictitious_trainer = "planning@ecole.example" }   # or "skip"
+adopt_existing_sessions = false           # true: take over sessions another connector made
 webhook_secret = "env:EDUSIGN_SECRET_NORD"    # for `hpsync webhook`; omit if unused
 school_email = "vie-scolaire@ecole.example"   # receives the smart alerts marked school/both
 digest_to = ["direction@ecole.example"]   # digests and guard e-mails (default: school_email)
@@ -54,9 +55,14 @@ digest_to = ["direction@ecole.example"]   # digests and guard e-mails (default: 
 max_removal_share = 0.2                   # refuse a run removing more than 20 % of what it holds
 additions_only = false                    # true: refuse every removal
 # additions_only_until = 2026-09-15       # refuse removals up to this day (yearly change)
-learner = { max_removal_share = 0.1, max_removals = 50 }   # per-kind limits, optional
-# trainer = { max_removals = 5 }
+learner = { max_removal_share = 0.1, max_removals = 50 }   # per-kind limits (defaults below)
+# trainer = { max_removal_share = 0.2 }   # default; also tutor, group, session (0.2 each)
+# tutor = { max_removals = 5 }
+# group = { max_removal_share = 0.2 }
 # session = { max_removal_share = 0.3 }
+max_source_shrink = 0.3                   # refuse when Hyperplanning offers 30 % fewer sessions
+                                          # or learners than at the last good run
+max_span_shrink_days = 14                 # ... or a planning span narrowed by over 14 days
 
 [accounts.attendance]
 final = { hours_after_end = 24 }          # or "locked" (final once Edusign locks the sheet)

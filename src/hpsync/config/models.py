@@ -117,7 +117,11 @@ class GuardsConfig(_Model):
     additions_only_until: Day | None = None
     learner: KindGuardConfig | None = None
     trainer: KindGuardConfig | None = None
+    tutor: KindGuardConfig | None = None
+    group: KindGuardConfig | None = None
     session: KindGuardConfig | None = None
+    max_source_shrink: float = Field(default=0.3, ge=0.0, le=1.0)
+    max_span_shrink_days: int = Field(default=14, ge=0)
 
 
 class AttendanceConfig(_Model):
@@ -161,6 +165,7 @@ class AccountConfig(_Model):
     school_email: Email | None = None
     digest_to: list[Email] = Field(default_factory=list)
     schedule: ScheduleConfig | None = None
+    adopt_existing_sessions: bool = False
 
     @field_validator("name")
     @classmethod

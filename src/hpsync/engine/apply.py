@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Protocol
 
-from hpsync.engine.desired import KIND_ORDER, DesiredLearner
+from hpsync.engine.desired import KIND_ORDER, DesiredLearner, DesiredSession
 from hpsync.engine.plan import Action, Plan, PlanItem
 from hpsync.errors import RetriableRemoteError
 from hpsync.hashing import content_hash
@@ -121,7 +121,9 @@ class _Executor:
     def bookkeeping(self, plan: Plan) -> None:
         """Record adoptions, forgets and protected sheets first: no remote call needed."""
         for kind in KIND_ORDER:
-            keep = [i for i in plan.items if i.kind is kind and i.action in BOOKKEEPING]
+            keep = [
+                i for i in plan.items if i.kind is kind and i.action in BOOKKEEPING and not i.writes
+            ]
             if not keep:
                 continue
             self.journal.commit(kind, [(i, WriteOutcome(i.key, True, i.remote_id)) for i in keep])
@@ -132,6 +134,8 @@ class _Executor:
 
     def run(self, kind: Kind, writes: Sequence[PlanItem], *, tag: str = "") -> None:
         """Write ``writes`` batch by batch, committing each before the next."""
+        if kind is Kind.SESSION:
+            writes = self._without_missing_trainers(writes)
         for batch in _chunks(writes, self.batch_size):
             if self.stop.is_set():
                 return
@@ -145,11 +149,41 @@ class _Executor:
             self.journal.commit(kind, list(zip(batch, outcomes, strict=True)))
             self._record(kind, batch, outcomes, tag)
 
+    def _without_missing_trainers(self, writes: Sequence[PlanItem]) -> list[PlanItem]:
+        """Sessions whose trainer is not on Edusign (its own write failed) are not sent: each
+        fails with that reason instead of an opaque 'professorIds missing' from Edusign."""
+        ready: list[PlanItem] = []
+        blocked: list[tuple[PlanItem, WriteOutcome]] = []
+        for item in writes:
+            record = item.record
+            missing = (
+                [t for t in record.trainer_sids if t not in self.known]
+                if isinstance(record, DesiredSession) and item.action is not Action.REMOVE
+                else []
+            )
+            if not missing:
+                ready.append(item)
+                continue
+            why = f"not sent: its trainer {', '.join(missing)} is not on Edusign (see that failure)"
+            blocked.append((item, WriteOutcome(item.key, False, item.remote_id, why)))
+        if blocked:
+            self.journal.commit(Kind.SESSION, blocked)
+            self._record(
+                Kind.SESSION, [i for i, _ in blocked], [o for _, o in blocked], "", sent=False
+            )
+        return ready
+
     def _record(
-        self, kind: Kind, batch: Sequence[PlanItem], outcomes: Sequence[WriteOutcome], tag: str
+        self,
+        kind: Kind,
+        batch: Sequence[PlanItem],
+        outcomes: Sequence[WriteOutcome],
+        tag: str,
+        *,
+        sent: bool = True,
     ) -> None:
         with self._lock:
-            self.result.batches += 1
+            self.result.batches += 1 if sent else 0
             for item, outcome in zip(batch, outcomes, strict=True):
                 if outcome.ok:
                     self.result.done[f"{kind.value}.{tag or item.action.value}"] += 1
@@ -209,7 +243,15 @@ def apply_plan(
     """Execute the plan's writes, each step once the records it references exist."""
     run = _Executor(target, journal, ids, batch_size=batch_size, fence=fence, progress=progress)
     run.bookkeeping(plan)
-    writes = {kind: [i for i in plan.items if i.kind is kind and i.action.writes] for kind in Kind}
+    # Removals first: Edusign refuses a second live person with the same e-mail, so a learner
+    # who left must be archived before the one who takes over that address is created.
+    writes = {
+        kind: sorted(
+            (i for i in plan.items if i.kind is kind and i.writes),
+            key=lambda i: i.action is not Action.REMOVE,
+        )
+        for kind in Kind
+    }
     learners_now, learners_later = run.split_learners(writes[Kind.LEARNER])
     writes[Kind.LEARNER] = learners_now
 

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
+from hpsync.engine.adopt import (
+    OURS,
+    Candidates,
+    candidates,
+    is_foreign,
+    keys_of,
+    names_agree,
+    token_of,
+)
 from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredState
 from hpsync.engine.gcpause import gc_paused
 from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
@@ -73,16 +82,32 @@ def diff_account(
     *,
     now: datetime,
     prefix: str,
+    adopt_sessions: bool = False,
 ) -> list[PlanItem]:
     """Plan items for every kind, in write order; ``prefix`` marks identities we own."""
     written: dict[Kind, set[str]] = {kind: set() for kind in KIND_ORDER}
     for kind, sid in pushed:  # one pass over the state, not one per kind
         written.setdefault(kind, set()).add(sid)
     items: list[PlanItem] = []
+    tokens: dict[str, str] = {}  # trainer sid -> how Edusign's sessions name that trainer
     for kind in KIND_ORDER:
-        items.extend(
-            _diff_kind(kind, desired, remote, pushed, written[kind], now=now, prefix=prefix)
+        adopting = kind in (Kind.LEARNER, Kind.TRAINER) or (kind is Kind.SESSION and adopt_sessions)
+        found = _diff_kind(
+            kind,
+            desired,
+            remote,
+            pushed,
+            written[kind],
+            now=now,
+            prefix=prefix,
+            tokens=tokens if adopting else None,
         )
+        if kind is Kind.TRAINER:
+            have = remote.of(Kind.TRAINER)
+            tokens.update(
+                {i.sid: token_of(have[i.remote_id]) for i in found if i.remote_id in have}
+            )
+        items.extend(found)
     return items
 
 
@@ -95,27 +120,21 @@ def _diff_kind(
     *,
     now: datetime,
     prefix: str,
+    tokens: Mapping[str, str] | None = None,
 ) -> list[PlanItem]:
-    """Plan items of one kind; ``written`` holds the identities of that kind in ``pushed``."""
+    """Plan items of one kind; ``written`` holds the identities of that kind in ``pushed``;
+    with ``tokens`` (trainers as Edusign's sessions name them), records hpsync never wrote
+    are adopted when they match a record to create."""
     wanted = desired.of(kind)
     have = remote.of(kind)
     read = kind in remote.complete
     by_api: dict[str, RemoteRecord] = {}
     items: list[PlanItem] = []
+    foreign: list[RemoteRecord] = []
     for remote_id in sorted(have):  # keyed by remote id
         record = have[remote_id]
-        if not record.api_id:
-            items.append(
-                PlanItem(
-                    kind,
-                    Action.HAND_MADE,
-                    "",
-                    record.remote_id,
-                    summary=str(record.fields.get("name") or record.fields.get("email") or ""),
-                    drift="hand_made",
-                    reason="created by hand in Edusign: left alone",
-                )
-            )
+        if is_foreign(record):
+            foreign.append(record)
             continue
         previous = by_api.get(record.api_id)
         if previous is not None and (previous.archived or record.archived):
@@ -137,24 +156,83 @@ def _diff_kind(
             )
             continue
         by_api[record.api_id] = record
+    pool = candidates(kind, foreign) if tokens is not None else None
     for wanted_sid in sorted(wanted):
-        items.append(
-            _diff_one(
-                kind,
-                wanted[wanted_sid],
-                pushed.get((kind, wanted_sid)),
-                have,
-                by_api,
-                read=read,
-                now=now,
-            )
+        item = _diff_one(
+            kind,
+            wanted[wanted_sid],
+            pushed.get((kind, wanted_sid)),
+            have,
+            by_api,
+            read=read,
+            now=now,
         )
+        if pool is not None and item.action is Action.CREATE:
+            item = _adopt(item, wanted[wanted_sid], pool, tokens or {}, now=now)
+        items.append(item)
     ours = written | {s for s in by_api if s.startswith(prefix)}
     for gone in sorted(ours - set(wanted)):
         items.append(
             _removal(kind, gone, pushed.get((kind, gone)), have, by_api, read=read, now=now)
         )
+    taken = pool.taken if pool is not None else set()
+    for record in foreign:
+        if record.remote_id in taken or (record.archived and kind is not Kind.SESSION):
+            continue
+        origin = f"by another tool (external id {record.api_id})" if record.api_id else "by hand"
+        items.append(
+            PlanItem(
+                kind,
+                Action.HAND_MADE,
+                "",
+                record.remote_id,
+                summary=_remote_summary(record),
+                drift="hand_made",
+                reason=f"created {origin} in Edusign, not by hpsync: left alone",
+            )
+        )
     return items
+
+
+def _adopt(
+    item: PlanItem, want: Desired, pool: Candidates, tokens: Mapping[str, str], *, now: datetime
+) -> PlanItem:
+    """A record to create that already exists on Edusign, made by someone else: take it over."""
+    kind_is_session = isinstance(want, DesiredSession)
+    name = str(getattr(want, "name", ""))
+
+    def accept(record: RemoteRecord) -> bool:
+        return not kind_is_session or names_agree(name, str(record.fields.get("name") or ""))
+
+    match = pool.find(item.sid, keys_of(want, tokens), accept)
+    if match is None:
+        why = pool.ambiguous.get(item.sid)
+        return replace(item, reason=f"{item.reason}; {why}") if why else item
+    found, how = match
+    fields, digest = canonical_and_hash(want)
+    changes = (*_changes(fields, found.fields), FieldChange("api_id", found.api_id, item.sid))
+    origin = "another tool" if found.api_id else "hand"
+    if kind_is_session and (
+        found.locked or found.signed or (found.end is not None and found.end <= now)
+    ):
+        why = "locked" if found.locked else "signed" if found.signed else "already over"
+        return replace(
+            item,
+            action=Action.ADOPT,
+            remote_id=found.remote_id,
+            content_hash=digest,
+            reason=f"already on Edusign (same {how}, made by {origin}); the sheet is {why}: "
+            "adopted as it is, not rewritten",
+        )
+    return replace(
+        item,
+        action=Action.ADOPT,
+        remote_id=found.remote_id,
+        changes=changes,
+        content_hash=digest,
+        reason=f"already on Edusign (same {how}, made by {origin}): adopted, external id set"
+        + (", restored from the archive" if found.archived else ""),
+    )
 
 
 def _find(
@@ -263,6 +341,7 @@ def _removal(
     now: datetime,
 ) -> PlanItem:
     found = _find(sid, last, have, by_api)
+    summary = _remote_summary(found) if found is not None else ""
     if found is not None and found.archived:
         if last is not None:  # archived, but the journal never heard (its answer was lost)
             return PlanItem(kind, Action.FORGET, sid, found.remote_id, reason="already archived")
@@ -284,11 +363,77 @@ def _removal(
             Action.PROTECTED,
             sid,
             found.remote_id,
+            summary=summary,
             reason=f"removed from the planning but the sheet is {why}: kept, please check",
         )
     verb = "archived" if kind in {Kind.LEARNER, Kind.TRAINER, Kind.TUTOR} else "deleted"
     return PlanItem(
-        kind, Action.REMOVE, sid, found.remote_id, reason=f"no longer in the planning: {verb}"
+        kind,
+        Action.REMOVE,
+        sid,
+        found.remote_id,
+        summary=summary,
+        reason=f"no longer in the planning: {verb}",
+    )
+
+
+def _remote_summary(record: RemoteRecord) -> str:
+    """How people name a record found on Edusign (the planning no longer has it)."""
+    fields = record.fields
+    if "email" in fields or "first_name" in fields:
+        first, last = fields.get("first_name", ""), fields.get("last_name", "")
+        return f"{first} {last} <{fields.get('email', '')}>".strip()
+    name = str(fields.get("name") or "")
+    start = fields.get("start")
+    return f"{name} @ {str(start)[:16]}" if start else name
+
+
+def keep_people_of_kept_sheets(
+    items: list[PlanItem], remote: RemoteState, *, now: datetime, prefix: str
+) -> list[PlanItem]:
+    """Never archive a trainer or learner who is still on an open sheet (not over, locked or
+    signed) that stays on Edusign — made by hand, or one of ours that this run leaves as it
+    is: the sheet would lose its trainer, or a learner who must sign it. Sheets of a
+    previous base (``prefix`` names this one) are history and hold nobody back."""
+    planned = {i.remote_id: i for i in items if i.kind is Kind.SESSION and i.remote_id}
+    needed: dict[str, int] = {}
+    for record in remote.of(Kind.SESSION).values():
+        item = planned.get(record.remote_id)
+        if record.archived or (item is not None and item.action is Action.REMOVE):
+            continue
+        if record.api_id.startswith(OURS) and not record.api_id.startswith(prefix):
+            continue
+        if record.locked or record.signed or (record.end is not None and record.end <= now):
+            continue  # only open sheets, still to be signed, need their people
+        if item is not None and item.writes and isinstance(item.record, DesiredSession):
+            people: tuple[str, ...] = (*item.record.trainer_sids, *item.record.learner_sids)
+        else:  # left as it is on Edusign
+            people = (
+                *record.fields.get("trainer_sids", ()),
+                *record.fields.get("learner_sids", ()),
+            )
+        for sid in people:
+            needed[sid] = needed.get(sid, 0) + 1
+    if not needed:
+        return items
+    return [_kept(item, needed) for item in items]
+
+
+def _kept(item: PlanItem, needed: Mapping[str, int]) -> PlanItem:
+    if not (
+        item.action is Action.REMOVE
+        and item.kind in (Kind.TRAINER, Kind.LEARNER)
+        and item.sid in needed
+    ):
+        return item
+    return PlanItem(
+        item.kind,
+        Action.PROTECTED,
+        item.sid,
+        item.remote_id,
+        summary=item.summary,
+        reason=f"no longer in the planning, but still on {needed[item.sid]} open sheet(s) that "
+        "stay on Edusign: not archived, please check",
     )
 
 
@@ -299,8 +444,10 @@ def build_plan(
     pushed: Mapping[tuple[Kind, str], Pushed],
     *,
     now: datetime,
+    adopt_sessions: bool = False,
 ) -> Plan:
-    """The full plan of one account."""
+    """The full plan of one account; ``adopt_sessions``: take over matching sessions made
+    by hand or by another connector (``adopt_existing_sessions``)."""
     prefix = f"hp:{desired.base_id}:"
     # Sessions and groups of a previous base (last year) are history: never touched.
     # People carry over (the year switch re-keys them); a leaver's old identity stays ours.
@@ -309,7 +456,14 @@ def build_plan(
         for (kind, sid), row in pushed.items()
         if sid.startswith(prefix) or kind in PEOPLE
     }
-    items = diff_account(desired, remote, pushed, now=now, prefix=prefix)
+    items = keep_people_of_kept_sheets(
+        diff_account(
+            desired, remote, pushed, now=now, prefix=prefix, adopt_sessions=adopt_sessions
+        ),
+        remote,
+        now=now,
+        prefix=prefix,
+    )
     per_kind = Counter(kind for kind, _sid in pushed)
     held = {kind.value: per_kind[kind] for kind in KIND_ORDER}
     return Plan(

@@ -1,18 +1,24 @@
 """Safety guards, checked before any write (like rclone bisync's --max-delete).
 
-A run whose removals exceed a share of what the account holds, or whose source suddenly
-looks empty while we hold records, is refused before writing anything; ``--force``
-releases the guard and the release is recorded with the run.
+A run is refused before writing anything when its removals (archiving included) exceed a
+share of what the account holds — overall and per kind of record, each kind with its own
+default limit, so that losing every learner of a site cannot hide behind thousands of
+sessions — or when the source suddenly offers much less than at the last good run
+(sessions, learners, the span of the planning), or looks empty while we hold records.
+``--force --reason`` (or an approved plan) releases the guards; the release is recorded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from hpsync.engine.plan import Action, Plan, PlanItem
 from hpsync.errors import GuardRefused
 from hpsync.model import Kind
+
+KINDS = (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR, Kind.GROUP, Kind.SESSION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,15 +29,53 @@ class KindLimit:
     max_removals: int | None = None
 
 
+#: Per-kind removal limits when the configuration sets none (docs/config.md).
+DEFAULT_KIND_LIMITS: tuple[tuple[str, KindLimit], ...] = (
+    ("learner", KindLimit(max_removal_share=0.1)),
+    ("trainer", KindLimit(max_removal_share=0.2)),
+    ("tutor", KindLimit(max_removal_share=0.2)),
+    ("group", KindLimit(max_removal_share=0.2)),
+    ("session", KindLimit(max_removal_share=0.2)),
+)
+#: Under ``min_held_for_share`` records of a kind, this many removals always pass.
+SMALL_FLOOR = 2
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFigures:
+    """What the source offered an account at its last good run, to notice a sudden shrink."""
+
+    base_id: str
+    sessions: int
+    learners: int
+    first_start: str  # ISO instants ("" without sessions)
+    last_end: str
+
+
 @dataclass(frozen=True, slots=True)
 class GuardPolicy:
     """Thresholds of one account."""
 
     max_removal_share: float = 0.2
     additions_only: bool = False
-    min_held_for_share: int = 10  # below this, a ratio means little: absolute count rules
+    min_held_for_share: int = 10  # below this, a ratio means little (see SMALL_FLOOR)
     kinds: tuple[tuple[str, KindLimit], ...] = ()  # per-kind limits, e.g. ("learner", ...)
     additions_only_until: date | None = None  # additions-only up to this day, included
+    max_source_shrink: float = 0.3  # sessions or learners offered: largest drop allowed
+    max_span_shrink_days: int = 14  # planning span: largest move of either end inward
+
+    def people_unlimited(self) -> GuardPolicy:
+        """The policy without per-kind limits on people: the first sync after a yearly
+        switch archives the leavers, a share the yearly-change guard has already judged."""
+        free = tuple((kind, KindLimit()) for kind in ("learner", "trainer", "tutor"))
+        return replace(self, kinds=(*free, *self.kinds))
+
+    def limit_of(self, kind: str) -> KindLimit | None:
+        """The configured limit of a kind, else its default."""
+        for name, limit in (*self.kinds, *DEFAULT_KIND_LIMITS):
+            if name == kind:
+                return limit
+        return None
 
     def additions_only_on(self, day: date) -> bool:
         """Whether removals are refused on ``day``."""
@@ -57,6 +101,8 @@ def evaluate(
     source_learners: int,
     source_sessions: int,
     today: date,
+    source: SourceFigures | None = None,
+    previous: SourceFigures | None = None,
 ) -> GuardVerdict:
     """Check the plan against the account's guards (``today``: the school's local date)."""
     reasons: list[str] = []
@@ -74,6 +120,8 @@ def evaluate(
             f"additions-only mode is on{until} and the plan removes {len(removals)} record(s)"
         )
     reasons.extend(_kind_limits(plan, policy, removals))
+    if source is not None and previous is not None:
+        reasons.extend(source_shrink(previous, source, policy))
     if held >= policy.min_held_for_share and removals:
         share = len(removals) / held
         if share > policy.max_removal_share:
@@ -90,25 +138,60 @@ def evaluate(
 
 
 def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> list[str]:
-    """Reasons from the per-kind limits (a count always; a share once enough is held)."""
+    """Reasons from the per-kind limits: a count always; a share of what is held, or, for a
+    kind held by fewer than ``min_held_for_share``, more than ``SMALL_FLOOR`` removals."""
     reasons: list[str] = []
-    for kind, limit in policy.kinds:
-        gone = sum(1 for r in removals if r.kind.value == kind)
-        held = plan.held.get(kind, 0)
-        if not gone:
+    gone_by_kind = Counter(r.kind.value for r in removals)
+    for kind in (k.value for k in KINDS):
+        gone = gone_by_kind.get(kind, 0)
+        limit = policy.limit_of(kind)
+        if not gone or limit is None:
             continue
+        held = plan.held.get(kind, 0)
         if limit.max_removals is not None and gone > limit.max_removals:
             reasons.append(
                 f"the plan removes {gone} {kind}(s), above the {kind} limit of {limit.max_removals}"
             )
-        elif (
-            limit.max_removal_share is not None
-            and held >= policy.min_held_for_share
-            and gone / held > limit.max_removal_share
-        ):
+        elif limit.max_removal_share is not None:
+            share = limit.max_removal_share
+            big = held >= policy.min_held_for_share
+            if (big and gone / held > share) or (not big and gone > max(SMALL_FLOOR, share * held)):
+                reasons.append(
+                    f"the plan removes {gone} of {held} {kind}(s) ({gone / max(held, 1):.0%}), "
+                    f"above the {kind} limit of {share:.0%}"
+                )
+    return reasons
+
+
+def source_shrink(previous: SourceFigures, now: SourceFigures, policy: GuardPolicy) -> list[str]:
+    """Reasons when the source offers much less than at the last good run of the same base:
+    sessions or learners down by more than ``max_source_shrink``, or the planning's span
+    narrowed by more than ``max_span_shrink_days`` at either end."""
+    if previous.base_id != now.base_id:
+        return []  # a new year's base: the yearly-change guard judges it
+    reasons: list[str] = []
+    for what, before, after in (
+        ("sessions", previous.sessions, now.sessions),
+        ("learners", previous.learners, now.learners),
+    ):
+        if before >= 10 and after < before * (1 - policy.max_source_shrink):
             reasons.append(
-                f"the plan removes {gone} of {held} {kind}(s) ({gone / held:.0%}), above the "
-                f"{kind} limit of {limit.max_removal_share:.0%}"
+                f"Hyperplanning now offers {after} {what} for this account against {before} at "
+                f"the last good run (-{1 - after / before:.0%}, above the "
+                f"{policy.max_source_shrink:.0%} limit): a rubric renamed, a filter or a "
+                "partial export?"
+            )
+    margin = timedelta(days=policy.max_span_shrink_days)
+    if previous.first_start and now.first_start and previous.last_end and now.last_end:
+        first_before = datetime.fromisoformat(previous.first_start)
+        first_now = datetime.fromisoformat(now.first_start)
+        last_before = datetime.fromisoformat(previous.last_end)
+        last_now = datetime.fromisoformat(now.last_end)
+        if first_now - first_before > margin or last_before - last_now > margin:
+            reasons.append(
+                f"the planning now spans {first_now:%Y-%m-%d} – {last_now:%Y-%m-%d} against "
+                f"{first_before:%Y-%m-%d} – {last_before:%Y-%m-%d} at the last good run: "
+                "Hyperplanning answered a narrower period"
             )
     return reasons
 
@@ -120,6 +203,7 @@ def enforce(verdict: GuardVerdict, *, account: str, force: bool) -> None:
     raise GuardRefused(
         "; ".join(verdict.tripped),
         record=f"account {account}",
-        hint="nothing was written; check the plan with `hpsync plan`, then rerun with "
-        '--force --reason "..." if it is intended',
+        hint="nothing was written; check the plan with `hpsync plan -a "
+        f'{account}`; if it is intended, rerun with --force --reason "..." or approve it '
+        f"(`hpsync plan -a {account} --out plan.json`, then `hpsync sync --plan plan.json`)",
     )

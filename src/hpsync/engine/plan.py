@@ -59,6 +59,12 @@ class PlanItem:
     record: Desired | None = None
 
     @property
+    def writes(self) -> bool:
+        """Whether executing the item calls the target: creates, updates, removals, and the
+        adoption of a record made by someone else (its external id is set)."""
+        return self.action.writes or (self.action is Action.ADOPT and bool(self.changes))
+
+    @property
     def key(self) -> str:
         """Unique key of the item inside a plan."""
         return f"{self.kind.value}:{self.sid or self.remote_id}"
@@ -103,10 +109,15 @@ class Plan:
         return {kind: dict(counter) for kind, counter in table.items()}
 
     def writes(self) -> list[PlanItem]:
-        return [item for item in self.items if item.action.writes]
+        return [item for item in self.items if item.writes]
 
     def drift(self) -> list[PlanItem]:
-        return [item for item in self.items if item.drift]
+        """Records hpsync wrote that were changed by hand in Edusign (not hand-made ones)."""
+        return [item for item in self.items if item.drift and item.drift != "hand_made"]
+
+    def hand_made(self) -> list[PlanItem]:
+        """Records on Edusign that hpsync never wrote: reported, left alone."""
+        return [item for item in self.items if item.action is Action.HAND_MADE]
 
     def to_json(self) -> dict[str, Any]:
         body = {

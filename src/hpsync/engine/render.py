@@ -9,7 +9,15 @@ from hpsync.hashing import canonical_value
 from hpsync.rules.outcome import Anomaly
 
 MAX_LISTED = 20
-_ORDER = (Action.CREATE, Action.UPDATE, Action.REMOVE, Action.PROTECTED, Action.HAND_MADE)
+_ORDER = (
+    Action.CREATE,
+    Action.UPDATE,
+    Action.ADOPT,
+    Action.REMOVE,
+    Action.FORGET,
+    Action.PROTECTED,
+    Action.HAND_MADE,
+)
 
 
 def _value(value: object) -> str:
@@ -44,7 +52,10 @@ def render_plan(plan: Plan, *, limit: int = MAX_LISTED) -> str:
         if len(items) > limit:
             lines.append(f"  ... and {len(items) - limit} more (use --json for all)")
     drift = plan.drift()
-    lines.append(f"drift: {len(drift)} record(s) changed by hand in Edusign")
+    lines.append(
+        f"drift: {len(drift)} record(s) written by hpsync, then changed by hand in Edusign"
+    )
+    lines.append(f"hand-made: {len(plan.hand_made())} record(s) hpsync never wrote (left alone)")
     lines.append(f"anomalies: {len(plan.anomalies)} (see `hpsync anomalies`)")
     lines.append(f"writes planned: {len(plan.writes())}")
     return "\n".join(lines)

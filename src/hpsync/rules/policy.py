@@ -43,6 +43,7 @@ class AccountRules:
     fixed_room: str = ""
     trainerless: TrainerlessMode = TrainerlessMode.SKIP
     fictitious_email: str = ""
+    adopt_sessions: bool = False  # take over matching sessions made by hand / another tool
 
 
 def norm(label: str) -> str:

@@ -13,9 +13,9 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from hpsync.engine.apply import ApplyResult, Journal, apply_plan
-from hpsync.engine.desired import DesiredState, build_desired
+from hpsync.engine.desired import DesiredSession, DesiredState, build_desired
 from hpsync.engine.diff import Pushed, build_plan
-from hpsync.engine.guards import GuardPolicy, GuardVerdict, enforce, evaluate
+from hpsync.engine.guards import GuardPolicy, GuardVerdict, SourceFigures, enforce, evaluate
 from hpsync.engine.plan import Plan
 from hpsync.model import Kind, Snapshot
 from hpsync.ports import TargetAccount
@@ -38,15 +38,31 @@ class PlannedRun:
 
 
 def read_window(snapshot: Snapshot) -> tuple[datetime, datetime]:
-    """Sessions to read on the target: the whole span of the base's sessions (plus a margin)."""
-    starts = [s.start for s in snapshot.sessions.values()]
-    if not starts:
-        zone = ZoneInfo(snapshot.base.timezone)
-        first = datetime.combine(snapshot.base.first_day, datetime.min.time(), tzinfo=zone)
-        return first, first + timedelta(days=366)
-    return min(starts) - timedelta(days=1), max(
-        s.end for s in snapshot.sessions.values()
-    ) + timedelta(days=1)
+    """Sessions to read on the target: the base's whole year, and any session outside it.
+
+    Never only the span of the sessions Hyperplanning returns today: a course deleted, or
+    a narrower answer, would leave the sheets outside that span unread, hence forgotten
+    instead of removed.
+    """
+    zone = ZoneInfo(snapshot.base.timezone)
+    first = datetime.combine(snapshot.base.first_day, datetime.min.time(), tzinfo=zone)
+    start, end = first - timedelta(days=31), first + timedelta(days=366)
+    if snapshot.sessions:
+        start = min(start, min(s.start for s in snapshot.sessions.values()) - timedelta(days=1))
+        end = max(end, max(s.end for s in snapshot.sessions.values()) + timedelta(days=1))
+    return start, end
+
+
+def source_figures(desired: DesiredState) -> SourceFigures:
+    """What the source offers this account now (for the source-shrink guard)."""
+    sessions = [s for s in desired.of(Kind.SESSION).values() if isinstance(s, DesiredSession)]
+    return SourceFigures(
+        desired.base_id,
+        len(sessions),
+        len(desired.of(Kind.LEARNER)),
+        min(s.start for s in sessions).isoformat() if sessions else "",
+        max(s.end for s in sessions).isoformat() if sessions else "",
+    )
 
 
 def plan_account(
@@ -57,18 +73,22 @@ def plan_account(
     *,
     now: datetime,
     guards: GuardPolicy,
+    previous: SourceFigures | None = None,
 ) -> PlannedRun:
-    """Compute the plan of one account, changing nothing."""
+    """Compute the plan of one account, changing nothing; ``previous``: what the source
+    offered at the last good run."""
     desired = build_desired(snapshot, rules)
     since, until = read_window(snapshot)
     remote = target.read(since=since, until=until)
-    plan = build_plan(desired, remote, state.pushed(), now=now)
+    plan = build_plan(desired, remote, state.pushed(), now=now, adopt_sessions=rules.adopt_sessions)
     verdict = evaluate(
         plan,
         guards,
         source_learners=len(snapshot.learners),
         source_sessions=len(snapshot.sessions),
         today=now.astimezone(ZoneInfo(snapshot.base.timezone)).date(),
+        source=source_figures(desired),
+        previous=previous,
     )
     return PlannedRun(desired, plan, verdict)
 

@@ -14,7 +14,7 @@ import socket
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.engine.apply import ApplyResult
 from hpsync.engine.approval import check_approved
-from hpsync.engine.guards import GuardPolicy
+from hpsync.engine.guards import GuardPolicy, SourceFigures
 from hpsync.engine.plan import Action, Plan
 from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld
 from hpsync.logging import get_logger
@@ -34,14 +34,20 @@ from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
 from hpsync.rules.policy import AccountRules
 from hpsync.secrets import redact
 from hpsync.state import Lease, PlanItemRow, StateStore
-from hpsync.sync.down import PlannedRun, plan_account, read_window, sync_account
+from hpsync.sync.down import (
+    PlannedRun,
+    plan_account,
+    read_window,
+    source_figures,
+    sync_account,
+)
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
 from hpsync.sync.up import UpPlan, base_aliases, plan_attendance, run_attendance
 from hpsync.trust.notify import on_guard_tripped, on_run_finished
 from hpsync.trust.record import ReadRecorder, record_inputs
 from hpsync.trust.up_inputs import record_up_inputs
 from hpsync.year.guard import SwitchThresholds
-from hpsync.year.switch import check_first_sync, first_sync_done
+from hpsync.year.switch import check_first_sync, first_sync_done, switch_pending
 
 LEASE_SECONDS = 15 * 60
 log = get_logger("hpsync.runs")
@@ -181,15 +187,24 @@ def plan_rows(plan: Plan) -> list[PlanItemRow]:
 
 
 def down_counts(plan: Plan, result: ApplyResult | None) -> dict[str, int]:
-    """Summary figures of a down run."""
+    """Summary figures of a down run: planned, or (once applied) what was done — a failed
+    item counts as failed, never as created, updated or removed."""
     actions = Counter(item.action.value for item in plan.items)
+    done = Counter(actions)
+    if result is not None:
+        done = Counter()
+        for key, n in result.done.items():
+            done[key.rsplit(".", 1)[-1]] += n
+        done[Action.UNCHANGED.value] = actions[Action.UNCHANGED.value]
+        done[Action.HAND_MADE.value] = actions[Action.HAND_MADE.value]
     counts = {
-        "created": actions[Action.CREATE.value],
-        "updated": actions[Action.UPDATE.value],
-        "removed": actions[Action.REMOVE.value],
-        "unchanged": actions[Action.UNCHANGED.value] + actions[Action.ADOPT.value],
-        "protected": actions[Action.PROTECTED.value],
-        "hand_made": actions[Action.HAND_MADE.value],
+        "created": done[Action.CREATE.value],
+        "updated": done[Action.UPDATE.value],
+        "removed": done[Action.REMOVE.value],
+        "adopted": done[Action.ADOPT.value],
+        "unchanged": done[Action.UNCHANGED.value],
+        "protected": done[Action.PROTECTED.value],
+        "hand_made": done[Action.HAND_MADE.value],
         "drift": len(plan.drift()),
         "anomalies": len(plan.anomalies),
         "writes_planned": len(plan.writes()),
@@ -234,11 +249,21 @@ def run_down(
         journal = StoreJournal(store, account, run_id=run_id, clock=utcnow)
         try:
             _check_base(store, account, snapshot)
-            if not force and not dry_run:
-                check_first_sync(store, account, snapshot, setup.switch)
+            guards = setup.guards
+            if switch_pending(store, account):
+                if not force and not dry_run:
+                    check_first_sync(store, account, snapshot, setup.switch)
+                # leavers are expected now: the yearly guard judged the share, not the kinds'
+                guards = guards.people_unlimited()
             reads = ReadRecorder(setup.target)
             planned = plan_account(
-                snapshot, setup.rules, reads, journal, now=now, guards=setup.guards
+                snapshot,
+                setup.rules,
+                reads,
+                journal,
+                now=now,
+                guards=guards,
+                previous=_last_source(store, account),
             )
             store.add_plan_items(run_id, plan_rows(planned.plan))
             if not dry_run:
@@ -257,7 +282,7 @@ def run_down(
                 planned,
                 setup.target,
                 journal,
-                force=force,
+                force=force or approved is not None,  # an approved plan was reviewed
                 batch_size=batch_size,
                 fence=lambda: store.check_fence(lease),
                 progress=advance,
@@ -273,6 +298,7 @@ def run_down(
             store.finish_run(run_id, "failed", {}, error=internal_error(exc))
             raise
         store.set_meta(account, "base_id", snapshot.base.base_id)
+        store.set_meta(account, SOURCE_META, json.dumps(asdict(source_figures(planned.desired))))
         if result.ok:
             first_sync_done(store, account)
         out.result = result
@@ -282,6 +308,20 @@ def run_down(
         on_run_finished(store, account, run_id)
         log.info("run finished", run_id=run_id, account=account, outcome=out.outcome, **out.counts)
         return out
+
+
+SOURCE_META = "source_figures"
+
+
+def _last_source(store: StateStore, account: str) -> SourceFigures | None:
+    """What the source offered at the account's last applied run (None: never, or unreadable)."""
+    text = store.get_meta(account, SOURCE_META)
+    if not text:
+        return None
+    try:
+        return SourceFigures(**json.loads(text))
+    except (TypeError, ValueError):
+        return None
 
 
 def _check_base(store: StateStore, account: str, snapshot: Snapshot) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from hpsync.attendance.ledger import Key, LedgerEntry, Status
@@ -37,9 +38,9 @@ class StoreJournal:
     def commit(self, kind: Kind, results: Sequence[tuple[PlanItem, WriteOutcome]]) -> None:
         now = self.clock()
         known = (
-            {(Kind(r.kind), r.source_id) for r in self.store.mappings(self.account, kind.value)}
+            {(Kind(r.kind), r.source_id): r for r in self.store.mappings(self.account, kind.value)}
             if any(item.action is Action.PROTECTED for item, _ in results)
-            else set()
+            else {}
         )
         upserts: list[MappingRow] = []
         forget: list[str] = []
@@ -47,7 +48,8 @@ class StoreJournal:
             if not outcome.ok:
                 continue
             if item.action is Action.PROTECTED:
-                if item.remote_id and item.sid and (kind, item.sid) not in known:
+                row = known.get((kind, item.sid))
+                if item.remote_id and item.sid and row is None:
                     upserts.append(
                         MappingRow(
                             self.account,
@@ -58,6 +60,9 @@ class StoreJournal:
                             now,
                         )
                     )
+                elif item.remote_id and row is not None and row.remote_id != item.remote_id:
+                    # found under another Edusign id (recreated, answer lost): follow it
+                    upserts.append(replace(row, remote_id=item.remote_id, pushed_at=now))
                 continue
             if item.action in (Action.CREATE, Action.UPDATE, Action.ADOPT):
                 upserts.append(

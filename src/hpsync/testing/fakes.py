@@ -55,10 +55,17 @@ class FakeTarget:
     def _write(self, kind: Kind, items: Sequence[PlanItem]) -> list[WriteOutcome]:
         outcomes: list[WriteOutcome] = []
         bucket = self.records.setdefault(kind, {})
-        for item in items:
+        # removals first, as the real adapter does (an archived person frees their e-mail)
+        for item in sorted(items, key=lambda i: i.action is not Action.REMOVE):
             if item.sid in self.fail_sids:
                 outcomes.append(
                     WriteOutcome(item.key, False, item.remote_id, "injected failure", True)
+                )
+                continue
+            taken = self._email_taken(kind, item)
+            if item.action is Action.CREATE and taken:
+                outcomes.append(
+                    WriteOutcome(item.key, False, "", f"CREATE_FAILED: {taken} already exists")
                 )
                 continue
             if item.action is Action.CREATE:
@@ -71,7 +78,7 @@ class FakeTarget:
                     canonical(item.record),
                     end=getattr(item.record, "end", None),
                 )
-            elif item.action is Action.UPDATE:
+            elif item.action is Action.UPDATE or (item.action is Action.ADOPT and item.changes):
                 assert item.record is not None
                 old = bucket[item.remote_id]
                 rid = item.remote_id
@@ -95,7 +102,18 @@ class FakeTarget:
             if self.crash_after is not None and self.writes >= self.crash_after:
                 self.crash_after = None
                 raise SimulatedCrash(f"crashed after {self.writes} writes")
-        return outcomes
+        by_key = {o.item_key: o for o in outcomes}
+        return [by_key[i.key] for i in items]
+
+    def _email_taken(self, kind: Kind, item: PlanItem) -> str:
+        """Edusign refuses a second live learner or trainer with the same e-mail."""
+        email = str(getattr(item.record, "email", "") or "").casefold()
+        if kind not in (Kind.LEARNER, Kind.TRAINER) or not email:
+            return ""
+        for record in self.records.get(kind, {}).values():
+            if not record.archived and str(record.fields.get("email", "")).casefold() == email:
+                return f"a {kind.value} with the e-mail {email}"
+        return ""
 
     # Hand edits, as an administrator would make them in the Edusign UI.
     def edit_by_hand(self, kind: Kind, sid: str, **fields: object) -> None:
@@ -142,8 +160,12 @@ class MemoryJournal:
             if not outcome.ok:
                 continue
             if item.action is Action.PROTECTED:
-                if item.remote_id and (kind, item.sid) not in self.pushed_rows:
+                known = self.pushed_rows.get((kind, item.sid))
+                if item.remote_id and known is None:
                     self.pushed_rows[(kind, item.sid)] = Pushed(item.remote_id, item.content_hash)
+                elif item.remote_id and known is not None and known.remote_id != item.remote_id:
+                    # found under another Edusign id (recreated, answer lost): follow it
+                    self.pushed_rows[(kind, item.sid)] = Pushed(item.remote_id, known.content_hash)
                 continue
             if item.action in (Action.CREATE, Action.UPDATE, Action.ADOPT):
                 self.pushed_rows[(kind, item.sid)] = Pushed(outcome.remote_id, item.content_hash)

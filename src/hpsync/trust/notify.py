@@ -72,8 +72,14 @@ def install_from_config(config: Config, mailer: Mailer | None = None) -> Notifie
 def _send(store: StateStore, account: str, key: str, subject: str, text: str) -> Delivery | None:
     notifier = installed()
     to = list(notifier.recipients.get(account, ())) if notifier else []
-    if notifier is None or not to:
-        log.warning("event not mailed (no notifier or recipient)", account=account, key=key)
+    if notifier is None:
+        return None  # no [smtp]: e-mail is off, which is not worth a warning per event
+    if not to:
+        log.warning(
+            "event not mailed: no recipient (set digest_to or school_email)",
+            account=account,
+            key=key,
+        )
         return None
     outgoing = [Outgoing(f"{key}:{addr}", "alert", addr, subject, text, "") for addr in to]
     return deliver(store, account, outgoing, notifier.mailer, sender=notifier.sender, kind="alert")

@@ -88,7 +88,13 @@ def replay_run(store: StateStore, run_id: int, *, emulator: bool = True) -> Repl
     rules = rules_from_json(settings)
     remote = remote_from_json(get_blob(store, row.remote_digest))
     pushed = pushed_from_json(get_blob(store, row.pushed_digest))
-    plan = build_plan(build_desired(snapshot, rules), remote, pushed, now=row.planned_at)
+    plan = build_plan(
+        build_desired(snapshot, rules),
+        remote,
+        pushed,
+        now=row.planned_at,
+        adopt_sessions=rules.adopt_sessions,
+    )
     report = ReplayReport(run_id, row.account, row.plan_hash, plan.plan_hash, plan)
     recorded = {i.item_key: i.action for i in store.plan_items(run_id) if i.kind != "anomaly"}
     replayed = {i.key: i.action.value for i in plan.items if i.action.value != "unchanged"}

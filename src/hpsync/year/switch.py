@@ -209,6 +209,11 @@ def check_first_sync(
         )
 
 
+def switch_pending(store: StateStore, account: str) -> bool:
+    """A switch happened and no sync has completed since."""
+    return bool(store.get_meta(account, PENDING))
+
+
 def first_sync_done(store: StateStore, account: str) -> None:
     """The first good sync after a switch clears its check."""
     if store.get_meta(account, PENDING):
