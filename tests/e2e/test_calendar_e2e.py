@@ -16,6 +16,7 @@ import pytest
 
 from hpsync import clock
 
+from .clock_helpers import timeline
 from .harness import World, world
 from .up_helpers import hp_data
 
@@ -24,7 +25,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def hpsync(w: World, at: datetime, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the ``hpsync`` command as a user would, its clock set to ``at``."""
-    env = {**os.environ, clock.ENV: clock.environment_value(at)}
+    env = {**os.environ, clock.ENV: timeline(at)}
     return subprocess.run(
         [sys.executable, "-m", "hpsync", *args, "-c", str(w.config)],
         capture_output=True,

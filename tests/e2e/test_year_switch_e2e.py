@@ -29,6 +29,7 @@ from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
 from hpsync.worker.command import Command
 from hpsync.worker.runners import run_up_command
 
+from .clock_helpers import timeline
 from .harness import ACCOUNTS, World, world
 from .up_helpers import PARIS, hp_local
 
@@ -41,7 +42,7 @@ def hpsync(w: World, at: datetime, *args: str) -> subprocess.CompletedProcess[st
         text=True,
         timeout=300,
         check=False,
-        env={**os.environ, clock.ENV: clock.environment_value(at)},
+        env={**os.environ, clock.ENV: timeline(at)},
     )
 
 

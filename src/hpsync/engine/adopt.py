@@ -70,8 +70,12 @@ class Candidates:
         sid: str,
         keys: Iterable[tuple[str, object]],
         accept: Callable[[RemoteRecord], bool] = lambda r: True,
+        rank: Callable[[RemoteRecord], tuple[int, ...]] = lambda r: (),
     ) -> tuple[RemoteRecord, str] | None:
-        """The one free candidate matching the first key that matches any (live first)."""
+        """The free candidate matching the first key that matches any (live first); among
+        several, the one ``rank`` puts first; sheets alike in every field are
+        interchangeable (people never are: two records of one person are a duplicate to
+        merge by hand); otherwise the match is ambiguous and nothing is adopted."""
         for key in keys:
             found = [
                 r for r in self.by_key.get(key, []) if r.remote_id not in self.taken and accept(r)
@@ -79,14 +83,17 @@ class Candidates:
             if not found:
                 continue
             live = [r for r in found if not r.archived] or found
-            if len(live) > 1:
+            best = max(rank(r) for r in live)
+            top = sorted((r for r in live if rank(r) == best), key=lambda r: r.remote_id)
+            alike = self.kind is Kind.SESSION and all(r.fields == top[0].fields for r in top)
+            if len(top) > 1 and not alike:
                 self.ambiguous[sid] = (
-                    f"{len(live)} records on Edusign share its {key[0]}: not adopted, "
+                    f"{len(top)} records on Edusign share its {key[0]}: not adopted, "
                     "merge them by hand in Edusign"
                 )
                 return None
-            self.taken.add(live[0].remote_id)
-            return live[0], key[0]
+            self.taken.add(top[0].remote_id)
+            return top[0], key[0]
         return None
 
 
@@ -124,6 +131,26 @@ def keys_of(want: Desired, tokens: Mapping[str, str]) -> list[tuple[str, object]
     return []
 
 
+def rank_of(want: Desired, tokens: Mapping[str, str]) -> Callable[[RemoteRecord], tuple[int, ...]]:
+    """How well a candidate fits a planned session when several share its slot: the same
+    name, then the most learners in common, then the same room."""
+    if not isinstance(want, DesiredSession):
+        return lambda record: ()
+    name = _words(want.name)
+    roster = {tokens[s] for s in want.learner_sids if s in tokens}
+
+    def rank(record: RemoteRecord) -> tuple[int, ...]:
+        fields = record.fields
+        return (
+            int(_words(str(fields.get("name") or "")) == name),
+            len(roster & set(fields.get("learner_sids") or ())),
+            int(fields.get("room") == want.room),
+        )
+
+    return rank
+
+
 def token_of(record: RemoteRecord) -> str:
-    """How a session read from Edusign names this trainer (see the account adapter)."""
+    """How a session read from Edusign names this trainer or learner (the account adapter
+    gives the external id, or ``?`` and the Edusign id when there is none)."""
     return record.api_id or f"?{record.remote_id}"

@@ -21,6 +21,7 @@ from hpsync.engine.adopt import (
     is_foreign,
     keys_of,
     names_agree,
+    rank_of,
     token_of,
 )
 from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredState
@@ -89,7 +90,7 @@ def diff_account(
     for kind, sid in pushed:  # one pass over the state, not one per kind
         written.setdefault(kind, set()).add(sid)
     items: list[PlanItem] = []
-    tokens: dict[str, str] = {}  # trainer sid -> how Edusign's sessions name that trainer
+    tokens: dict[str, str] = {}  # person sid -> how Edusign's sessions name that person
     for kind in KIND_ORDER:
         adopting = kind in (Kind.LEARNER, Kind.TRAINER) or (kind is Kind.SESSION and adopt_sessions)
         found = _diff_kind(
@@ -102,8 +103,8 @@ def diff_account(
             prefix=prefix,
             tokens=tokens if adopting else None,
         )
-        if kind is Kind.TRAINER:
-            have = remote.of(Kind.TRAINER)
+        if kind in (Kind.TRAINER, Kind.LEARNER):
+            have = remote.of(kind)
             tokens.update(
                 {i.sid: token_of(have[i.remote_id]) for i in found if i.remote_id in have}
             )
@@ -204,7 +205,7 @@ def _adopt(
     def accept(record: RemoteRecord) -> bool:
         return not kind_is_session or names_agree(name, str(record.fields.get("name") or ""))
 
-    match = pool.find(item.sid, keys_of(want, tokens), accept)
+    match = pool.find(item.sid, keys_of(want, tokens), accept, rank_of(want, tokens))
     if match is None:
         why = pool.ambiguous.get(item.sid)
         return replace(item, reason=f"{item.reason}; {why}") if why else item

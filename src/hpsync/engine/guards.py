@@ -165,8 +165,9 @@ def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> l
 
 def source_shrink(previous: SourceFigures, now: SourceFigures, policy: GuardPolicy) -> list[str]:
     """Reasons when the source offers much less than at the last good run of the same base:
-    sessions or learners down by more than ``max_source_shrink``, or the planning's span
-    narrowed by more than ``max_span_shrink_days`` at either end."""
+    sessions or learners down by more than ``max_source_shrink`` (from 10 up; none at all
+    from 3 up), or the planning's span narrowed by more than ``max_span_shrink_days`` at
+    either end."""
     if previous.base_id != now.base_id:
         return []  # a new year's base: the yearly-change guard judges it
     reasons: list[str] = []
@@ -174,7 +175,8 @@ def source_shrink(previous: SourceFigures, now: SourceFigures, policy: GuardPoli
         ("sessions", previous.sessions, now.sessions),
         ("learners", previous.learners, now.learners),
     ):
-        if before >= 10 and after < before * (1 - policy.max_source_shrink):
+        shrank = before >= 10 and after < before * (1 - policy.max_source_shrink)
+        if shrank or (after == 0 and before > SMALL_FLOOR):
             reasons.append(
                 f"Hyperplanning now offers {after} {what} for this account against {before} at "
                 f"the last good run (-{1 - after / before:.0%}, above the "
