@@ -57,6 +57,13 @@ def show_run(store: Any, run_id: int) -> list[str]:
     for i in items:
         if i.outcome == "failed":
             lines.append(f"  failed {i.item_key}: {i.message}")
+    for action in ("remove", "forget", "adopt", "protected"):
+        shown = [i for i in items if i.action == action]
+        for i in shown[:20]:
+            reason = json.loads(i.details_json or "{}").get("reason", "")
+            lines.append(f"  {action:<9} {i.kind:<8} {i.summary or i.item_key}  ({reason})")
+        if len(shown) > 20:
+            lines.append(f"  ... and {len(shown) - 20} more {action}")
     inputs = run_inputs(store, run_id)
     if inputs is None:
         lines.append("inputs none recorded (dry run, up flow, or pruned)")

@@ -159,7 +159,7 @@ def plan_rows(plan: Plan) -> list[PlanItemRow]:
                 },
                 ensure_ascii=False,
             ),
-            outcome="pending" if item.action.writes else "noop",
+            outcome="pending" if item.writes else "noop",
         )
         for item in plan.items
         if item.action is not Action.UNCHANGED
