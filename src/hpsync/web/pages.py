@@ -214,7 +214,7 @@ def add_pages(app: FastAPI, dash: Dashboard) -> None:
         for run, rows in latest_rows(dash):
             runs.append(run)
             for row in rows:
-                if row.kind != "anomaly" and (item := item_view(row)).drift:
+                if row.kind != "anomaly" and (item := item_view(row)).is_drift:
                     drifted.append((run, item))
         return dash.render(request, "drift.html", drifted=drifted, runs=runs)
 

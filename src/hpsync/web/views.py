@@ -58,6 +58,11 @@ class ItemView:
     outcome: str
     message: str
 
+    @property
+    def is_drift(self) -> bool:
+        """Written by hpsync, then changed by hand (a hand-made record is not drift)."""
+        return bool(self.drift) and self.drift != "hand_made"
+
 
 @dataclass(frozen=True, slots=True)
 class AnomalyView:
@@ -148,7 +153,7 @@ def run_view(run: RunRow, rows: Sequence[PlanItemRow]) -> RunView:
             continue
         item = item_view(row)
         by_action.setdefault(item.action, []).append(item)
-        if item.drift:
+        if item.is_drift:
             view.drift.append(item)
     order = [a for a in ACTION_ORDER if a in by_action]
     order += sorted(a for a in by_action if a not in ACTION_ORDER)
