@@ -210,13 +210,19 @@ def add_pages(app: FastAPI, dash: Dashboard) -> None:
     @app.get("/drift")
     def drift_page(request: Request) -> Response:
         drifted: list[tuple[RunRow, ItemView]] = []
+        outside: list[tuple[RunRow, ItemView]] = []  # hand-made: never written by hpsync
         runs: list[RunRow] = []
         for run, rows in latest_rows(dash):
             runs.append(run)
             for row in rows:
-                if row.kind != "anomaly" and (item := item_view(row)).is_drift:
+                if row.kind == "anomaly":
+                    continue
+                item = item_view(row)
+                if item.is_drift:
                     drifted.append((run, item))
-        return dash.render(request, "drift.html", drifted=drifted, runs=runs)
+                elif item.action == "hand_made":
+                    outside.append((run, item))
+        return dash.render(request, "drift.html", drifted=drifted, outside=outside, runs=runs)
 
     @app.get("/accounts/{account}/ledger")
     def ledger_page(request: Request, account: str) -> Response:
