@@ -113,6 +113,7 @@ def hyperplanning_client(config: Config) -> HyperplanningClient:
         timezone=config.timezone,
         base_id=hp.base_id,
         timeout=float(hp.timeout_seconds),
+        renames=hp.operations,
     )
 
 
@@ -126,6 +127,7 @@ def previous_clients(config: Config) -> list[HyperplanningClient]:
             timezone=config.timezone,
             base_id=prev.base_id,
             timeout=float(prev.timeout_seconds),
+            renames=prev.operations,
         )
         for i, prev in enumerate(config.hyperplanning.previous)
     ]

@@ -11,6 +11,7 @@
     │   ├── RetriableRemoteError     5xx, reset, timeout, 503: retry later
     │   └── FatalRemoteError         401/402/403, wrong URL, fault: fix config/rights
     │       ├── SourceError          Hyperplanning side
+    │       │   └── MissingCapability  the Service Web lacks a required operation → exit 4
     │       └── TargetError          Edusign side
     └── RecordError                  one record is bad: report it, skip it, go on
 
@@ -84,6 +85,12 @@ class FatalRemoteError(RemoteError):
 
 class SourceError(FatalRemoteError):
     """Hyperplanning refused or failed a request."""
+
+
+class MissingCapability(SourceError):
+    """The Service Web found lacks an operation a required capability needs (see doctor)."""
+
+    exit_code = 4
 
 
 class TargetError(FatalRemoteError):

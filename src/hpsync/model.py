@@ -259,6 +259,8 @@ class Snapshot:
     groups: Mapping[int, Group] = field(default_factory=dict)
     sessions: Mapping[str, Session] = field(default_factory=dict)
     exemptions: tuple[Exemption, ...] = ()
+    #: capabilities the Service Web lacked when this was read (hyperplanning/capabilities)
+    unavailable: frozenset[str] = frozenset()
 
     def rubric(self, key: int) -> Rubric | None:
         """Find a rubric by key across families (few families: a scan is fine)."""

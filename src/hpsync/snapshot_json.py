@@ -153,6 +153,7 @@ def snapshot_from_school(data: dict[str, Any]) -> Snapshot:
             )
             for e in data.get("exemptions", [])
         ),
+        unavailable=frozenset(data.get("unavailable", [])),
     )
 
 

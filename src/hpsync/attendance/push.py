@@ -15,7 +15,7 @@ from typing import Protocol
 
 from hpsync.attendance.ledger import Change, LedgerEntry, Op, Status
 from hpsync.attendance.statuses import Intent, MarkKind
-from hpsync.errors import FatalRemoteError, HpsyncError, SourceError
+from hpsync.errors import FatalRemoteError, HpsyncError, MissingCapability, SourceError
 from hpsync.model import parse_source_id
 from hpsync.ports import AttendanceSink
 
@@ -33,6 +33,8 @@ class PushReport:
     written: Counter[str] = field(default_factory=Counter)  # "absence.write", ...
     already: int = 0  # found in Hyperplanning already: adopted, no write
     failures: list[tuple[Change, str]] = field(default_factory=list)
+    #: changes this Service Web cannot make (no operation): reported, left for later
+    unsupported: list[tuple[Change, str]] = field(default_factory=list)
 
 
 def learner_key(sid: str) -> int:
@@ -52,6 +54,8 @@ def push_changes(
     for change in changes:
         try:
             wrote = _apply(change, sink)
+        except MissingCapability as exc:
+            report.unsupported.append((change, exc.message))  # nothing recorded: not tried
         except FatalRemoteError as exc:
             if not isinstance(exc, SourceError) or "401" in str(exc):
                 raise

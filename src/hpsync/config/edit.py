@@ -19,7 +19,7 @@ from tomlkit.items import AoT, Table
 from hpsync.config.fields import default_base_id
 from hpsync.errors import ConfigError, UsageError
 
-_BASE_KEYS = ("url", "user", "password", "base_id", "timeout_seconds")
+_BASE_KEYS = ("url", "user", "password", "base_id", "timeout_seconds", "operations")
 
 
 def switched_text(text: str, *, url: str, base_id: str) -> str:
@@ -41,7 +41,7 @@ def switched_text(text: str, *, url: str, base_id: str) -> str:
     hp["base_id"] = base_id
     entry = tomlkit.table()
     for key in _BASE_KEYS:
-        if key in old:
+        if key in old and old[key] != {}:
             entry[key] = old[key]
     entry.add(tomlkit.nl())
     previous = hp.get("previous")

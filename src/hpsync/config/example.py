@@ -19,6 +19,8 @@ password = "env:HP_PASSWORD"
 base_id = "ecole-2026"                    # stable name of this year's base (no ':');
                                           # default: slug of the URL path ("hpsw-2026-2027")
 timeout_seconds = 30                      # per SOAP call
+[hyperplanning.operations]                # only if `hpsync doctor` finds an operation
+# TousLesMotifs = "TousLesMotifsAbsence"  # under another name on this server
 
 [[hyperplanning.previous]]                # last year's base, still owed attendance
 url = "https://planning.ecole.example/hpsw/2025-2026"

@@ -183,6 +183,8 @@ class BaseConfig(_Model):
     password: SecretField
     base_id: str
     timeout_seconds: float = Field(default=30, gt=0)
+    #: hpsync's operation name -> this server's, when a real Service Web differs
+    operations: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

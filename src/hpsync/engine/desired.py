@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from hpsync.engine.gcpause import gc_paused
 from hpsync.model import Exemption, Kind, Room, Session, Snapshot, SourceId, Trainer
+from hpsync.rules.capabilities import warnings as capability_warnings
 from hpsync.rules.mapping import (
     email_problem,
     exempting,
@@ -121,6 +122,7 @@ def build_desired(snapshot: Snapshot, rules: AccountRules) -> DesiredState:
     synced = _learners(snapshot, rules, state)
     _sessions(snapshot, rules, state, selected, synced)
     _groups(snapshot, state, synced)
+    state.warnings.extend(capability_warnings(rules, snapshot.unavailable))
     return state
 
 

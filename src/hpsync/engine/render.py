@@ -57,6 +57,7 @@ def render_plan(plan: Plan, *, limit: int = MAX_LISTED) -> str:
     )
     lines.append(f"hand-made: {len(plan.hand_made())} record(s) hpsync never wrote (left alone)")
     lines.append(f"anomalies: {len(plan.anomalies)} (see `hpsync anomalies`)")
+    lines += [f"warning: {w}" for w in plan.warnings]
     lines.append(f"writes planned: {len(plan.writes())}")
     return "\n".join(lines)
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
@@ -22,15 +24,42 @@ from zeep import Client, Settings
 from zeep import exceptions as zeep_errors
 from zeep.transports import Transport
 
-from hpsync.errors import RetriableRemoteError, SourceError
+from hpsync.errors import MissingCapability, RetriableRemoteError, SourceError
+from hpsync.hyperplanning.capabilities import WRITE_ONLY, Resolved, require, resolve
 from hpsync.hyperplanning.mapping import to_snapshot
-from hpsync.hyperplanning.methods import BY_NAME, service_of
+from hpsync.hyperplanning.methods import BY_NAME
 from hpsync.hyperplanning.read import SchoolReader
 from hpsync.hyperplanning.soap_types import TYPES
+from hpsync.hyperplanning.surface import Port, Surface, read_surface
+from hpsync.logging import get_logger
 from hpsync.model import BaseInfo, HpAbsence, HpDelay, Snapshot
 from hpsync.secrets import Secret, redact
 
 _RETRY_STATUS = {502, 503, 504}
+log = get_logger("hpsync.hyperplanning")
+
+
+class OriginBoundAuth(HTTPBasicAuth):  # type: ignore[misc]
+    """HTTP Basic credentials sent to the configured scheme, host and port only."""
+
+    def __init__(self, url: str, user: str, password: str) -> None:
+        super().__init__(user, password)
+        self.origin = _origin(url)
+
+    def __call__(self, request: Any) -> Any:
+        if _origin(str(request.url)) != self.origin:
+            return request  # a WSDL naming another host gets no credentials
+        return super().__call__(request)  # type: ignore[no-untyped-call]
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def port_name(surface: Surface, name: str) -> str:
+    actual = surface.actual(name)
+    return actual if actual == name else f"{actual} (hpsync's {name})"
 
 
 class _ConfinedTransport(Transport):  # type: ignore[misc]
@@ -86,6 +115,7 @@ class HyperplanningClient:
         chunk: int = 500,
         z_is_local: bool = True,
         transport: Transport | None = None,
+        renames: Mapping[str, str] | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.tz = ZoneInfo(timezone)
@@ -100,10 +130,14 @@ class HyperplanningClient:
             transport = _ConfinedTransport(
                 self.url, session=requests.Session(), timeout=timeout, operation_timeout=timeout
             )
-        transport.session.auth = HTTPBasicAuth(user, password.reveal())
+        # Credentials go to the configured host only, whatever a WSDL names.
+        transport.session.auth = OriginBoundAuth(self.url, user, password.reveal())
         self._transport = transport
         self._zeep: Client | None = None
         self._services: dict[str, Any] = {}
+        self._renames = dict(renames or {})
+        self._surface: Surface | None = None
+        self.limits: list[str] = []  # features off on this server, one line each
 
     # --- plumbing --------------------------------------------------------------------------
     def _client(self) -> Client:
@@ -121,25 +155,64 @@ class HyperplanningClient:
             )
         return self._zeep
 
-    def _service(self, interface: str) -> Any:
-        if interface not in self._services:
-            self._services[interface] = self._client().bind(
-                service_of(interface), f"Port{interface}"
-            )
-        return self._services[interface]
+    @property
+    def surface(self) -> Surface:
+        """The operations this server's WSDL declares (read once, at the first call)."""
+        if self._surface is None:
+            self._surface = read_surface(self._client().wsdl, self.url, self._renames)
+        return self._surface
+
+    def has(self, name: str) -> bool:
+        """Whether the server offers one of our operations (under its own name, if renamed)."""
+        return self.surface.has(name)
+
+    def capabilities(self) -> list[Resolved]:
+        """Every capability and how this server allows it (the ``doctor`` matrix)."""
+        return resolve(self.surface)
+
+    def _service(self, port: Port) -> Any:
+        key = f"{port.service}/{port.port}"
+        if key not in self._services:
+            client = self._client()
+            binding = client.wsdl.services[port.service].ports[port.port].binding.name
+            # Always the configured host: a WSDL's own address is not trusted.
+            self._services[key] = client.create_service(binding, port.address)  # type: ignore[no-untyped-call]
+        return self._services[key]
 
     def call(self, name: str, **params: Any) -> Any:
-        """Call one operation of the table by name; lists become key arrays, results plain."""
+        """Call one operation of the table by name; lists become key arrays, results plain.
+
+        The server's own name (``[hyperplanning.operations]``) and parameter names are
+        used: when they differ from ours, arguments go by position, in our order.
+        """
         op = BY_NAME[name]
-        service = self._service(op.interface)
-        args: dict[str, Any] = {}
+        port = self.surface.port(name)
+        if port is None:
+            raise MissingCapability(
+                f"the Service Web has no operation {self.surface.actual(name)}",
+                record="Hyperplanning",
+                hint="run `hpsync doctor`; if the server names it differently, map it under "
+                "[hyperplanning.operations]",
+            )
+        service = self._service(port)
+        values: list[Any] = []
         for pname, ptype in op.params:
             value = params[pname]
             spec = TYPES[ptype]
             if spec.kind == "array":
                 value = {spec.item_name: list(value)}
-            args[pname] = value
-        result = self._guard(name, lambda: getattr(service, name)(**args))
+            values.append(value)
+        ours = tuple(p for p, _ in op.params)
+        if len(port.params) != len(ours):
+            raise SourceError(
+                f"{port_name(self.surface, name)} takes ({', '.join(port.params)}) on this "
+                f"Service Web; hpsync sends ({', '.join(ours)})",
+                record=name,
+                hint="report the server's WSDL (`hpsync doctor --capture DIR`)",
+            )
+        args = dict(zip(port.params, values, strict=True))
+        method = getattr(service, self.surface.actual(name))
+        result = self._guard(name, lambda: method(**args))
         if op.outputs:
             return {n: getattr(result, n, None) for n, _ in op.outputs}
         return _plain(result, op.returns) if op.returns else None
@@ -247,12 +320,36 @@ class HyperplanningClient:
         )
 
     def read_school(self) -> dict[str, Any]:
-        """The whole base in the school snapshot format (absences and delays included)."""
-        return SchoolReader(self, chunk=self.chunk).read(self.base_id, self.timezone)
+        """The whole base in the school snapshot format (absences and delays included),
+        with the optional capabilities this server lacks (``unavailable``); a required one
+        missing stops here, naming its operations."""
+        resolved = self.capabilities()
+        require(
+            resolved,
+            [
+                r.capability.key
+                for r in resolved
+                if r.capability.required and r.capability.key not in WRITE_ONLY
+            ],
+            what="reading the base",
+        )
+        off = [r for r in resolved if not r.on]
+        self.limits = [r.line() for r in off]
+        for line in self.limits:
+            log.warning("Service Web capability off", detail=line)
+        school = SchoolReader(self, chunk=self.chunk).read(self.base_id, self.timezone)
+        unread = sorted(r.capability.key for r in off if r.capability.key not in WRITE_ONLY)
+        if unread:
+            school["unavailable"] = unread
+        return school
 
     def read_snapshot(self) -> Snapshot:
         """The whole base as domain records."""
         return to_snapshot(self.read_school(), base_id=self.base_id)
+
+    def check_writable(self) -> None:
+        """Raise MissingCapability when this server cannot take absences at all."""
+        require(self.capabilities(), ["absences_write"], what="writing attendance back")
 
     def absences_between(self, learner_key: int, start: datetime, end: datetime) -> list[HpAbsence]:
         """A learner's absences overlapping [start, end]."""
@@ -285,7 +382,7 @@ class HyperplanningClient:
             ADateHeureFin=self.to_wire(end),
             AJustifie=justified,
         )
-        if reason and key:
+        if reason and key and self.has("ModifierMotifAbsenceEtudiant"):
             self.call("ModifierMotifAbsenceEtudiant", AAbsence=key, AMotif=reason)
 
     def remove_absence(self, learner_key: int, start: datetime, end: datetime) -> None:
@@ -321,15 +418,37 @@ class HyperplanningClient:
         self, learner_key: int, at: datetime, minutes: int, *, justified: bool, reason: str = ""
     ) -> None:
         """Record a delay of ``minutes`` at ``at``."""
-        key = self.call(
-            "CreerRetardEtudiant",
-            AEtudiant=learner_key,
-            ADateHeure=self.to_wire(at),
-            ADuree=minutes / 1440,
-            AJustifie=justified,
-        )
-        if reason and key:
+        port = self.surface.port("CreerRetardEtudiant")
+        if port is not None and "ADuree" not in port.params and len(port.params) == 4:
+            # The public shape (S-CLI): student, start, end, justified — the delay runs
+            # from the session's start to the learner's arrival.
+            key = self._call_as(
+                "CreerRetardEtudiant",
+                port,
+                [
+                    learner_key,
+                    self.to_wire(at),
+                    self.to_wire(at + timedelta(minutes=minutes)),
+                    justified,
+                ],
+            )
+        else:
+            key = self.call(
+                "CreerRetardEtudiant",
+                AEtudiant=learner_key,
+                ADateHeure=self.to_wire(at),
+                ADuree=minutes / 1440,
+                AJustifie=justified,
+            )
+        if reason and key and self.has("ModifierMotifRetardEtudiant"):
             self.call("ModifierMotifRetardEtudiant", ARetard=key, AMotif=reason)
+
+    def _call_as(self, name: str, port: Port, values: list[Any]) -> Any:
+        """Call an operation in the server's own shape (positional values)."""
+        service = self._service(port)
+        method = getattr(service, self.surface.actual(name))
+        args = dict(zip(port.params, values, strict=True))
+        return self._guard(name, lambda: method(**args))
 
     def remove_delay(self, learner_key: int, at: datetime) -> None:
         """Delete the learner's delays at that instant (to the second)."""

@@ -175,4 +175,5 @@ def to_snapshot(data: dict[str, Any], *, base_id: str | None = None) -> Snapshot
             )
             for e in data.get("exemptions", [])
         ),
+        unavailable=frozenset(data.get("unavailable", [])),
     )

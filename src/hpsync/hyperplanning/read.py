@@ -1,12 +1,16 @@
-"""Read a whole base through bulk getters into the school snapshot format (a dict).
+"""Read a whole base into the school snapshot format (a dict), with what the server offers.
 
-Calls grow with entity kinds, families and chunks of keys (``chunk`` keys per call),
-never with records. Date-times are kept as wall-time strings, as in the snapshot format.
+Every field has ways to be read, best first: a bulk getter (``…Tableau…``, one call per
+``chunk`` keys), else the per-record operation public clients use (one call per record).
+When the Service Web offers neither, the field is left empty and its capability is off
+(``capabilities.py`` says which, and what that turns off). Date-times are kept as
+wall-time strings, as in the snapshot format.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -14,15 +18,99 @@ from hpsync.hyperplanning.soap_types import GENRES
 
 
 class Caller(Protocol):
-    """What the reader needs from a client: one named call, lists in, plain values out."""
+    """What the reader needs from a client: one named call, lists in, plain values out,
+    and whether the server offers an operation."""
 
     def call(self, name: str, **params: Any) -> Any: ...
 
     def wall(self, value: datetime) -> datetime: ...
 
+    def has(self, name: str) -> bool: ...
+
 
 # Texts the snapshot format never leaves null (SOAP cannot tell "" from nil reliably).
 _NEVER_NULL = frozenset({"label", "long_label", "type", "memo", "name", "company"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The ways to read one field: a bulk getter, else a per-record one (key parameter)."""
+
+    bulk: str | None
+    each: str | None = None
+    param: str = ""
+
+
+def _s(bulk: str | None, each: str | None = None, param: str = "") -> Source:
+    return Source(bulk, each, param)
+
+
+SUBJECT = {
+    "code": _s("CodesTableauDeMatieres"),
+    "label": _s("LibellesTableauDeMatieres", "LibelleMatiere", "AMatiere"),
+    "long_label": _s("LibellesLongsTableauDeMatieres"),
+}
+ROOM = {
+    "name": _s("NomsTableauDeSalles", "NomSalle", "ASalle"),
+    "code": _s("CodesTableauDeSalles"),
+    "long_label": _s("LibellesLongsTableauDeSalles", "LibelleLongSalle", "ASalle"),
+    "capacity": _s("CapacitesTableauDeSalles"),
+}
+TEACHER = {
+    "last_name": _s("NomsTableauDEnseignants", "NomEnseignant", "AEnseignant"),
+    "first_name": _s("PrenomsTableauDEnseignants", "PrenomEnseignant", "AEnseignant"),
+    "civility": _s("CivilitesTableauDEnseignants", "CiviliteEnseignant", "AEnseignant"),
+    "email": _s("EMailsTableauDEnseignants", "EMailEnseignant", "AEnseignant"),
+    "code": _s("CodesTableauDEnseignants"),
+    "cas_id": _s("IdentifiantsCASTableauDEnseignants", "IdentifiantCASEnseignant", "AEnseignant"),
+}
+PROMOTION = {
+    "name": _s("NomsTableauDePromotions", "NomPromotion", "APromotion"),
+    "code": _s("CodesTableauDePromotions"),
+}
+TD_OPTION = {
+    "name": _s("NomsTableauDeTDOptions", "NomTDOption", "ATDOption"),
+    "code": _s("CodesTableauDeTDOptions"),
+    "promotion": _s("PromotionsTableauDeTDOptions", "PromotionTDOption", "ATDOption"),
+}
+REGROUPEMENT = {
+    "name": _s("NomsTableauDeRegroupements", "NomRegroupement", "ARegroupement"),
+    "code": _s("CodesTableauDeRegroupements"),
+}
+TUTOR = {
+    "last_name": _s("NomsTableauDeMaitresDeStage"),
+    "first_name": _s("PrenomsTableauDeMaitresDeStage"),
+    "email": _s("EMailsTableauDeMaitresDeStage"),
+    "company": _s("EntreprisesTableauDeMaitresDeStage"),
+    "phone": _s("TelephonesTableauDeMaitresDeStage"),
+}
+STUDENT = {
+    "last_name": _s("NomsTableauDEtudiants", "NomEtudiant", "AEtudiant"),
+    "first_name": _s("PrenomsTableauDEtudiants", "PrenomEtudiant", "AEtudiant"),
+    "email": _s("EMailsTableauDEtudiants", "EMailEtudiant", "AEtudiant"),
+    "identifier": _s("IdentifiantsTableauDEtudiants"),
+    "ine": _s("NumerosINETableauDEtudiants", "NumeroINEEtudiant", "AEtudiant"),
+    "birth_date": _s("DatesDeNaissancesTableauDEtudiants", "DateDeNaissanceEtudiant", "AEtudiant"),
+    "cas_id": _s("IdentifiantsCASTableauDEtudiants", "IdentifiantCASEtudiant", "AEtudiant"),
+    "promotions": _s("PromotionsTableauDEtudiants", "PromotionsEtudiant", "AEtudiant"),
+    "regroupements": _s("RegroupementsTableauDEtudiants", "RegroupementsEtudiant", "AEtudiant"),
+}
+COURSE = {
+    "subject": _s("MatieresTableauDeCours", "MatiereCours", "ACours"),
+    "type": _s("TypesTableauDeCours", "TypeCours", "ACours"),
+    "memo": _s("MemosTableauDeCours", "MemoCours", "ACours"),
+    "parent": _s("CoursPeresTableauDeCours"),
+    "teachers": _s("EnseignantsTableauDeCours", "EnseignantsDuCours", "ACours"),
+    "rooms": _s("SallesTableauDeCours", "SallesDuCours", "ACours"),
+    "promotions": _s("PromotionsTableauDeCours", "PromotionsDuCours", "ACours"),
+    "td_options": _s("TDOptionsTableauDeCours", "TDOptionsDuCours", "ACours"),
+    "regroupements": _s("RegroupementsTableauDeCours", "RegroupementsDuCours", "ACours"),
+    "students": _s("EtudiantsTableauDeCours", "EtudiantsDuCours", "ACours"),
+}
+FAMILY_LABEL = _s("LibellesTableauDeFamilles", "LibelleFamille", "AFamille")
+FAMILY_RUBRICS = _s("RubriquesTableauDeFamilles", "ToutesLesRubriquesDeLaFamille", "AFamille")
+#: Empty value of a field nothing can read (lists stay lists).
+_LISTS = frozenset({"teachers", "rooms", "promotions", "td_options", "regroupements", "students"})
 
 
 def _chunks(keys: list[int], size: int) -> Iterable[list[int]]:
@@ -33,10 +121,12 @@ def _chunks(keys: list[int], size: int) -> Iterable[list[int]]:
 class SchoolReader:
     """One read of a base; ``read()`` returns the snapshot dict."""
 
-    def __init__(self, caller: Caller, *, chunk: int = 500) -> None:
+    def __init__(self, caller: Caller, *, chunk: int = 500, on_day: date | None = None) -> None:
         self.c = caller
         self.chunk = chunk
+        self.on_day = on_day  # the date for dated memberships (TD/options); default: first day
 
+    # --- calls -------------------------------------------------------------------------------
     def bulk(self, name: str, keys: list[int], **extra: Any) -> list[Any]:
         """Call a ``…Tableau…`` getter chunk by chunk and join the answers."""
         out: list[Any] = []
@@ -44,17 +134,40 @@ class SchoolReader:
             out.extend(self.c.call(name, ATableau=part, **extra) or [])
         return out
 
-    def columns(self, keys: list[int], **getters: str) -> list[dict[str, Any]]:
-        """Records with ``key`` plus one field per bulk getter (parallel arrays)."""
+    def keys(self, name: str, **params: Any) -> list[int]:
+        """A ``TousLes…`` list, empty when the server does not offer it."""
+        return sorted(self.c.call(name, **params) or []) if self.c.has(name) else []
+
+    def column(self, keys: list[int], source: Source, **extra: Any) -> list[Any] | None:
+        """One field of every record, the best way the server offers (None: no way)."""
+        if source.bulk and self.c.has(source.bulk):
+            return self.bulk(source.bulk, keys, **extra)
+        if source.each and self.c.has(source.each):
+            return [self.c.call(source.each, **{source.param: k}, **extra) for k in keys]
+        return None
+
+    def columns(self, keys: list[int], sources: dict[str, Source]) -> list[dict[str, Any]]:
+        """Records with ``key`` plus one field per source (parallel arrays)."""
         rows: list[dict[str, Any]] = [{"key": k} for k in keys]
-        for field, op in getters.items():
-            for row, value in zip(rows, self.bulk(op, keys), strict=True):
-                row[field] = "" if value is None and field in _NEVER_NULL else value
+        for field, source in sources.items():
+            values = self.column(keys, source) if keys else []
+            for index, row in enumerate(rows):
+                value = values[index] if values is not None else None
+                if value is None and field in _NEVER_NULL:
+                    value = ""
+                elif value is None and field in _LISTS:
+                    value = []
+                row[field] = value
         return rows
+
+    def flags(self, keys: list[int], bulk: str, each: str, param: str) -> list[bool]:
+        values = self.column(keys, _s(bulk, each, param))
+        return [bool(v) for v in values] if values is not None else [False] * len(keys)
 
     def _dt(self, value: datetime) -> str:
         return self.c.wall(value).isoformat(timespec="seconds")
 
+    # --- the base ----------------------------------------------------------------------------
     def read(self, base_id: str, timezone: str) -> dict[str, Any]:
         """Everything in the snapshot format, absences and delays included."""
         first_day: date = self.c.call("DatePremierJourBase")
@@ -72,46 +185,204 @@ class SchoolReader:
                 "timezone": timezone,
             },
             "families": families,
-            "subjects": self.columns(
-                sorted(self.c.call("ToutesLesMatieres") or []),
-                code="CodesTableauDeMatieres",
-                label="LibellesTableauDeMatieres",
-                long_label="LibellesLongsTableauDeMatieres",
-            ),
-            "rooms": self.columns(
-                sorted(self.c.call("ToutesLesSalles") or []),
-                name="NomsTableauDeSalles",
-                code="CodesTableauDeSalles",
-                long_label="LibellesLongsTableauDeSalles",
-                capacity="CapacitesTableauDeSalles",
-            ),
+            "subjects": self.columns(self.keys("ToutesLesMatieres"), SUBJECT),
+            "rooms": self.columns(self.keys("ToutesLesSalles"), ROOM),
             "teachers": self._teachers(by_genre.get("gfEnseignant", [])),
-            "promotions": self.columns(
-                sorted(self.c.call("ToutesLesPromotions") or []),
-                name="NomsTableauDePromotions",
-                code="CodesTableauDePromotions",
-            ),
+            "promotions": self.columns(self.keys("ToutesLesPromotions"), PROMOTION),
             "td_options": self._td_options(),
-            "regroupements": self.columns(
-                sorted(self.c.call("TousLesRegroupements") or []),
-                name="NomsTableauDeRegroupements",
-                code="CodesTableauDeRegroupements",
-            ),
-            "tutors": self.columns(
-                sorted(self.c.call("TousLesMaitresDeStage") or []),
-                last_name="NomsTableauDeMaitresDeStage",
-                first_name="PrenomsTableauDeMaitresDeStage",
-                email="EMailsTableauDeMaitresDeStage",
-                company="EntreprisesTableauDeMaitresDeStage",
-                phone="TelephonesTableauDeMaitresDeStage",
-            ),
+            "regroupements": self.columns(self.keys("TousLesRegroupements"), REGROUPEMENT),
+            "tutors": self.columns(self.keys("TousLesMaitresDeStage"), TUTOR),
         }
-        data["students"] = self._students(by_genre.get("gfEtudiant", []))
+        day = self.on_day or first_day
+        data["students"] = self._students(by_genre.get("gfEtudiant", []), day)
         data["courses"] = self._courses(by_genre.get("gfCours", []), data["students"])
         data["exemptions"] = self._exemptions()
         start = datetime.combine(first_day - timedelta(days=31), datetime.min.time())
         end = start + timedelta(days=31 + 400)
-        data["absences"] = [
+        data["absences"] = self._absences(start, end)
+        data["delays"] = self._delays(start, end)
+        return data
+
+    def _families(self) -> list[dict[str, Any]]:
+        if not self.c.has("ToutesLesFamillesDuGenre"):
+            return []
+        keys: list[tuple[int, str]] = []
+        for genre in GENRES:
+            keys += [
+                (k, genre) for k in self.c.call("ToutesLesFamillesDuGenre", AGenre=genre) or []
+            ]
+        keys.sort()
+        family_keys = [k for k, _ in keys]
+        labels = self.column(
+            family_keys, _s("LibellesTableauDeFamilles", "LibelleFamille", "AFamille")
+        )
+        rubric_lists = self.column(
+            family_keys,
+            _s("RubriquesTableauDeFamilles", "ToutesLesRubriquesDeLaFamille", "AFamille"),
+        ) or [[] for _ in family_keys]
+        all_rubrics = [r for rubrics in rubric_lists for r in rubrics]
+        rubric_labels = self.column(
+            all_rubrics, _s("LibellesTableauDeRubriques", "LibelleRubrique", "ARubrique")
+        )
+        label_of = dict(zip(all_rubrics, rubric_labels or ["" for _ in all_rubrics], strict=True))
+        return [
+            {
+                "key": key,
+                "genre": genre,
+                "label": label or "",
+                "rubrics": [{"key": r, "label": label_of[r] or ""} for r in rubrics],
+            }
+            for (key, genre), label, rubrics in zip(
+                keys, labels or ["" for _ in keys], rubric_lists, strict=True
+            )
+        ]
+
+    def _rubrics(
+        self, bulk: str, each: str, param: str, families: list[int], keys: list[int]
+    ) -> list[list[int]]:
+        """Each record's rubrics over ``families`` (empty when the server cannot tell)."""
+        per_record: list[list[int]] = [[] for _ in keys]
+        for family in families:
+            found = self.column(keys, _s(bulk, each, param), AFamille=family)
+            if found is None:
+                break
+            for acc, rubrics in zip(per_record, found, strict=True):
+                acc.extend(rubrics or [])
+        return [sorted(r) for r in per_record]
+
+    def _teachers(self, families: list[int]) -> list[dict[str, Any]]:
+        keys = self.keys("TousLesEnseignants")
+        rows = self.columns(keys, TEACHER)
+        _attach(
+            rows,
+            "rubrics",
+            self._rubrics(
+                "RubriquesTableauDEnseignantsDeFamille",
+                "RubriqueDeLEnseignantDeFamille",
+                "AEnseignant",
+                families,
+                keys,
+            ),
+        )
+        return rows
+
+    def _td_options(self) -> list[dict[str, Any]]:
+        keys = self.keys("TousLesTDOptions")
+        rows = self.columns(keys, TD_OPTION)
+        options = self.flags(keys, "SontDesOptionsTableauDeTDOptions", "", "")
+        for row, is_option in zip(rows, options, strict=True):
+            row["promotion"] = row["promotion"] or None
+            row["kind"] = "option" if is_option else "td"
+        return rows
+
+    def _students(self, families: list[int], day: date) -> list[dict[str, Any]]:
+        keys = self.keys("TousLesEtudiants")
+        rows = self.columns(keys, STUDENT)
+        td = self.column(keys, _s("TDOptionsTableauDEtudiants"))
+        if td is None and self.c.has("TDOptionsEtudiantALaDate"):
+            td = [self.c.call("TDOptionsEtudiantALaDate", AEtudiant=k, ADate=day) for k in keys]
+        _attach(rows, "td_options", [v or [] for v in (td or [[] for _ in keys])])
+        for row in rows:
+            row["birth_date"] = row["birth_date"].isoformat() if row["birth_date"] else None
+        _attach(
+            rows,
+            "rubrics",
+            self._rubrics(
+                "RubriquesTableauDEtudiantsDeFamille",
+                "RubriqueDeLEtudiantDeFamille",
+                "AEtudiant",
+                families,
+                keys,
+            ),
+        )
+        tutors = self.column(
+            keys, _s("MaitresDeStageTableauDEtudiants", "MaitresDeStageEtudiant", "AEtudiant")
+        )
+        _attach(rows, "tutors", [v or [] for v in (tutors or [[] for _ in keys])])
+        return rows
+
+    def _courses(self, families: list[int], students: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        keys = self.keys("TousLesCours")
+        rows = self.columns(keys, COURSE)
+        parents = self.flags(keys, "SontCoursPeresTableauDeCours", "CoursEstUnCoursPere", "ACours")
+        children = self.flags(keys, "SontCoursFilsTableauDeCours", "CoursEstUnCoursFils", "ACours")
+        unplaced = self.flags(keys, "SontCoursNonPlaces", "EstCoursNonPlace", "ACours")
+        _attach(
+            rows,
+            "rubrics",
+            self._rubrics(
+                "RubriquesTableauDeCoursDeFamille",
+                "RubriqueDuCoursDeFamille",
+                "ACours",
+                families,
+                keys,
+            ),
+        )
+        members: dict[int, set[int]] = {}
+        for student in students:
+            for field in ("promotions", "td_options", "regroupements"):
+                for group in student[field] or []:
+                    members.setdefault(group, set()).add(student["key"])
+        seances: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
+        for bulk, each, cancelled in (
+            ("DetailDesSeancesPlaceesTableauDeCours", "DetailDesSeancesPlaceesDuCours", False),
+            ("DetailDesSeancesAnnuleesTableauDeCours", "DetailDesSeancesAnnuleesDuCours", True),
+        ):
+            for key, found in zip(keys, self._seances(keys, bulk, each), strict=True):
+                for s in found:
+                    seances[s.get("Cours") or key].append(
+                        {
+                            "start": self._dt(s["JourEtHeureDebut"]),
+                            "duration_days": s["Duree"],
+                            "cancelled": cancelled,
+                        }
+                    )
+        for row, parent, child, not_placed in zip(rows, parents, children, unplaced, strict=True):
+            row["structure"] = "parent" if parent else "child" if child else "simple"
+            row["parent"] = row["parent"] or None
+            row["placed"] = not not_placed
+            grouped: set[int] = set()
+            for field in ("promotions", "td_options", "regroupements"):
+                for group in row[field]:
+                    grouped |= members.get(group, set())
+            row["students"] = [s for s in row["students"] if s not in grouped]
+            row["seances"] = sorted(seances[row["key"]], key=lambda s: s["start"])
+        return rows
+
+    def _seances(self, keys: list[int], bulk: str, each: str) -> list[list[dict[str, Any]]]:
+        """Séances per course: bulk records carry their course; per-course lists do not
+        need to (they are attributed to the course asked)."""
+        if self.c.has(bulk):
+            by_course: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
+            for s in self.bulk(bulk, keys):
+                by_course.setdefault(s["Cours"], []).append(s)
+            return [by_course[k] for k in keys]
+        if self.c.has(each):
+            return [list(self.c.call(each, ACours=k) or []) for k in keys]
+        return [[] for _ in keys]
+
+    def _exemptions(self) -> list[dict[str, Any]]:
+        keys = self.keys("ToutesLesDispenses")
+        rows = self.columns(
+            keys,
+            {
+                "student": _s("EtudiantsTableauDeDispenses"),
+                "subject": _s("MatieresTableauDeDispenses"),
+                "start": _s("DatesDebutTableauDeDispenses"),
+                "end": _s("DatesFinTableauDeDispenses"),
+            },
+        )
+        globals_ = self.flags(keys, "SontDispensesGlobalesTableauDeDispenses", "", "")
+        for row, is_global in zip(rows, globals_, strict=True):
+            row["subject"] = None if is_global else row["subject"]
+            row["start"] = _iso(row["start"])
+            row["end"] = _iso(row["end"])
+        return [r for r in rows if r["student"] and r["start"] and r["end"]]
+
+    def _absences(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        if not self.c.has("DetailDesAbsencesEntre2Dates"):
+            return []
+        return [
             {
                 "key": a["Absence"],
                 "student": a["Etudiant"],
@@ -125,7 +396,11 @@ class SchoolReader:
             )
             or []
         ]
-        data["delays"] = [
+
+    def _delays(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        if not self.c.has("DetailDesRetardsEntre2Dates"):
+            return []
+        return [
             {
                 "key": d["Retard"],
                 "student": d["Etudiant"],
@@ -139,156 +414,6 @@ class SchoolReader:
             )
             or []
         ]
-        return data
-
-    def _families(self) -> list[dict[str, Any]]:
-        keys: list[tuple[int, str]] = []
-        for genre in GENRES:
-            keys += [
-                (k, genre) for k in self.c.call("ToutesLesFamillesDuGenre", AGenre=genre) or []
-            ]
-        keys.sort()
-        family_keys = [k for k, _ in keys]
-        labels = self.bulk("LibellesTableauDeFamilles", family_keys)
-        rubric_lists = self.bulk("RubriquesTableauDeFamilles", family_keys)
-        all_rubrics = [r for rubrics in rubric_lists for r in rubrics]
-        rubric_labels = dict(
-            zip(all_rubrics, self.bulk("LibellesTableauDeRubriques", all_rubrics), strict=True)
-        )
-        return [
-            {
-                "key": key,
-                "genre": genre,
-                "label": label,
-                "rubrics": [{"key": r, "label": rubric_labels[r]} for r in rubrics],
-            }
-            for (key, genre), label, rubrics in zip(keys, labels, rubric_lists, strict=True)
-        ]
-
-    def _rubrics(self, op: str, families: list[int], keys: list[int]) -> list[list[int]]:
-        per_record: list[list[int]] = [[] for _ in keys]
-        for family in families:
-            for acc, rubrics in zip(per_record, self.bulk(op, keys, AFamille=family), strict=True):
-                acc.extend(rubrics)
-        return [sorted(r) for r in per_record]
-
-    def _teachers(self, families: list[int]) -> list[dict[str, Any]]:
-        keys = sorted(self.c.call("TousLesEnseignants") or [])
-        rows = self.columns(
-            keys,
-            last_name="NomsTableauDEnseignants",
-            first_name="PrenomsTableauDEnseignants",
-            civility="CivilitesTableauDEnseignants",
-            email="EMailsTableauDEnseignants",
-            code="CodesTableauDEnseignants",
-            cas_id="IdentifiantsCASTableauDEnseignants",
-        )
-        _attach(
-            rows, "rubrics", self._rubrics("RubriquesTableauDEnseignantsDeFamille", families, keys)
-        )
-        return rows
-
-    def _td_options(self) -> list[dict[str, Any]]:
-        keys = sorted(self.c.call("TousLesTDOptions") or [])
-        rows = self.columns(
-            keys,
-            name="NomsTableauDeTDOptions",
-            code="CodesTableauDeTDOptions",
-            promotion="PromotionsTableauDeTDOptions",
-        )
-        options = self.bulk("SontDesOptionsTableauDeTDOptions", keys)
-        for row, is_option in zip(rows, options, strict=True):
-            row["promotion"] = row["promotion"] or None
-            row["kind"] = "option" if is_option else "td"
-        return rows
-
-    def _students(self, families: list[int]) -> list[dict[str, Any]]:
-        keys = sorted(self.c.call("TousLesEtudiants") or [])
-        rows = self.columns(
-            keys,
-            last_name="NomsTableauDEtudiants",
-            first_name="PrenomsTableauDEtudiants",
-            email="EMailsTableauDEtudiants",
-            identifier="IdentifiantsTableauDEtudiants",
-            ine="NumerosINETableauDEtudiants",
-            birth_date="DatesDeNaissancesTableauDEtudiants",
-            cas_id="IdentifiantsCASTableauDEtudiants",
-            promotions="PromotionsTableauDEtudiants",
-            td_options="TDOptionsTableauDEtudiants",
-            regroupements="RegroupementsTableauDEtudiants",
-        )
-        for row in rows:
-            row["birth_date"] = row["birth_date"].isoformat() if row["birth_date"] else None
-        _attach(
-            rows, "rubrics", self._rubrics("RubriquesTableauDEtudiantsDeFamille", families, keys)
-        )
-        _attach(rows, "tutors", self.bulk("MaitresDeStageTableauDEtudiants", keys))
-        return rows
-
-    def _courses(self, families: list[int], students: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        keys = sorted(self.c.call("TousLesCours") or [])
-        rows = self.columns(
-            keys,
-            subject="MatieresTableauDeCours",
-            type="TypesTableauDeCours",
-            memo="MemosTableauDeCours",
-            parent="CoursPeresTableauDeCours",
-            teachers="EnseignantsTableauDeCours",
-            rooms="SallesTableauDeCours",
-            promotions="PromotionsTableauDeCours",
-            td_options="TDOptionsTableauDeCours",
-            regroupements="RegroupementsTableauDeCours",
-            students="EtudiantsTableauDeCours",
-        )
-        parents = self.bulk("SontCoursPeresTableauDeCours", keys)
-        children = self.bulk("SontCoursFilsTableauDeCours", keys)
-        unplaced = self.bulk("SontCoursNonPlaces", keys)
-        _attach(rows, "rubrics", self._rubrics("RubriquesTableauDeCoursDeFamille", families, keys))
-        members: dict[int, set[int]] = {}
-        for student in students:
-            for field in ("promotions", "td_options", "regroupements"):
-                for group in student[field]:
-                    members.setdefault(group, set()).add(student["key"])
-        seances: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
-        for op, cancelled in (
-            ("DetailDesSeancesPlaceesTableauDeCours", False),
-            ("DetailDesSeancesAnnuleesTableauDeCours", True),
-        ):
-            for s in self.bulk(op, keys):
-                seances[s["Cours"]].append(
-                    {
-                        "start": self._dt(s["JourEtHeureDebut"]),
-                        "duration_days": s["Duree"],
-                        "cancelled": cancelled,
-                    }
-                )
-        for row, parent, child, not_placed in zip(rows, parents, children, unplaced, strict=True):
-            row["structure"] = "parent" if parent else "child" if child else "simple"
-            row["parent"] = row["parent"] or None
-            row["placed"] = not not_placed
-            grouped: set[int] = set()
-            for field in ("promotions", "td_options", "regroupements"):
-                for group in row[field]:
-                    grouped |= members.get(group, set())
-            row["students"] = [s for s in row["students"] if s not in grouped]
-            row["seances"] = sorted(seances[row["key"]], key=lambda s: s["start"])
-        return rows
-
-    def _exemptions(self) -> list[dict[str, Any]]:
-        keys = sorted(self.c.call("ToutesLesDispenses") or [])
-        rows = self.columns(
-            keys,
-            student="EtudiantsTableauDeDispenses",
-            subject="MatieresTableauDeDispenses",
-            start="DatesDebutTableauDeDispenses",
-            end="DatesFinTableauDeDispenses",
-        )
-        globals_ = self.bulk("SontDispensesGlobalesTableauDeDispenses", keys)
-        for row, is_global in zip(rows, globals_, strict=True):
-            row["subject"] = None if is_global else row["subject"]
-            row["start"] = _iso(row["start"])
-            row["end"] = _iso(row["end"])
-        return rows
 
 
 def _iso(value: date | None) -> str | None:

@@ -27,10 +27,11 @@ from hpsync.engine.apply import ApplyResult
 from hpsync.engine.approval import check_approved
 from hpsync.engine.guards import GuardPolicy, SourceFigures
 from hpsync.engine.plan import Action, Plan
-from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld
+from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld, MissingCapability
 from hpsync.logging import get_logger
 from hpsync.model import Snapshot
 from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
+from hpsync.rules.capabilities import blocking
 from hpsync.rules.policy import AccountRules
 from hpsync.secrets import redact
 from hpsync.state import Lease, PlanItemRow, StateStore
@@ -249,6 +250,7 @@ def run_down(
         journal = StoreJournal(store, account, run_id=run_id, clock=utcnow)
         try:
             _check_base(store, account, snapshot)
+            _check_capabilities(setup, snapshot)
             guards = setup.guards
             if switch_pending(store, account):
                 if not force and not dry_run:
@@ -313,6 +315,25 @@ def run_down(
 SOURCE_META = "source_figures"
 
 
+def _check_capabilities(setup: AccountSetup, snapshot: Snapshot) -> None:
+    """Refuse an account whose rules the Service Web cannot honour (others go on)."""
+    missing = blocking(setup.rules, snapshot.unavailable)
+    if not missing:
+        return
+    what = {
+        "learner_rubrics": "selects or tags learners by family/rubric, but this Service Web "
+        "offers no way to read a learner's rubrics",
+        "course_rubrics": "includes or excludes courses by family/rubric, but this Service Web "
+        "offers no way to read a course's rubrics",
+    }
+    raise MissingCapability(
+        "; ".join(what[m] for m in missing),
+        record=f"account {setup.name}",
+        hint="`hpsync doctor` lists the missing operations; map a renamed one under "
+        "[hyperplanning.operations], or remove those rules from this account",
+    )
+
+
 def _last_source(store: StateStore, account: str) -> SourceFigures | None:
     """What the source offered at the account's last applied run (None: never, or unreadable)."""
     text = store.get_meta(account, SOURCE_META)
@@ -370,6 +391,9 @@ def run_up(
         )
         ledger = StoreLedger(store, account, clock=utcnow)
         try:
+            check_writable = getattr(sink, "check_writable", None)
+            if check_writable is not None and not dry_run:
+                check_writable()  # the Service Web can take absences at all
             start, end = read_window(snapshot)
             if setup.since is not None:
                 floor = datetime.combine(
@@ -434,4 +458,5 @@ def up_counts(plan: UpPlan, report: PushReport | None) -> dict[str, int]:
         counts.update({f"written.{k}": v for k, v in report.written.items()})
         counts["already_in_sync"] = report.already
         counts["failed"] = len(report.failures)
+        counts["not_supported"] = len(report.unsupported)
     return counts

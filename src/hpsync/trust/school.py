@@ -150,4 +150,5 @@ def snapshot_to_school(snapshot: Snapshot) -> dict[str, Any]:
             }
             for n, e in enumerate(snapshot.exemptions, start=1)
         ],
+        **({"unavailable": sorted(snapshot.unavailable)} if snapshot.unavailable else {}),
     }
