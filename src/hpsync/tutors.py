@@ -18,6 +18,7 @@ from hpsync.edusign.inputs import API_TYPE
 from hpsync.engine.desired import DesiredTutor
 from hpsync.engine.plan import Action, PlanItem
 from hpsync.engine.remote import RemoteRecord
+from hpsync.errors import TargetError
 from hpsync.model import Kind
 
 EXTERNALS_PATH = "/v1/externals"  # [I] provisional
@@ -26,6 +27,8 @@ PAGE_SIZE = 100
 
 class TutorDirectory(Protocol):
     """Where tutors live on the target."""
+
+    def available(self) -> bool: ...
 
     def list(self) -> list[RemoteRecord]: ...
 
@@ -48,6 +51,20 @@ class EdusignExternals:
 
     def __init__(self, client: EdusignClient) -> None:
         self.client = client
+        self._available: bool | None = None
+
+    def available(self) -> bool:
+        """Probe the provisional route once: an account whose API has no ``/v1/externals``
+        (HTTP 404) has tutors off, instead of every tutor write failing."""
+        if self._available is None:
+            try:
+                self.client._call("GET", EXTERNALS_PATH, params={"page": 0})
+                self._available = True
+            except TargetError as exc:
+                if "404" not in exc.message:
+                    raise
+                self._available = False
+        return self._available
 
     def list(self) -> list[RemoteRecord]:
         records: list[RemoteRecord] = []

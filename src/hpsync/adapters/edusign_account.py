@@ -58,7 +58,10 @@ class EdusignAccount:
         state = RemoteState()
         students = self.client.list_students(include_archived=True)
         self._student_api = {s.id: s.api_id for s in students}
-        tutors = self.tutors.list() if self.tutors is not None else []
+        offered = self.tutors is not None and self.tutors.available()
+        tutors = self.tutors.list() if self.tutors is not None and offered else []
+        if self.tutors is not None and not offered:
+            state.unavailable.add(Kind.TUTOR)
         tutor_api = {t.remote_id: t.api_id for t in tutors}
         for tutor in tutors:
             state.add(tutor)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from hpsync import clock
-from hpsync.errors import HpsyncError
+from hpsync.errors import HpsyncError, MissingCapability
 
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
@@ -80,10 +80,22 @@ def register(app: typer.Typer) -> None:
             )
 
     @app.command("doctor")
-    def doctor(config: ConfigOpt) -> None:
-        """Check configuration, connectivity, credentials and rights on both sides."""
-        from hpsync.bootstrap import edusign_account, hyperplanning_client
+    def doctor(
+        config: ConfigOpt,
+        capture: Annotated[
+            Path | None,
+            typer.Option(
+                help="Write the services' surface (WSDL, version, operations, a sample "
+                "with personal data replaced) to this folder, to send to the hpsync project."
+            ),
+        ] = None,
+    ) -> None:
+        """Check configuration, connectivity, credentials, rights and capabilities on both
+        sides: what exists on each service, what is off and why."""
+        from hpsync.bootstrap import account_rules, edusign_account, hyperplanning_client
         from hpsync.config import check_config, load_config
+        from hpsync.doctor import capture as capture_surface
+        from hpsync.doctor import edusign_lines, hyperplanning_lines
         from hpsync.state import StateStore
 
         problems = check_config(config)
@@ -122,13 +134,38 @@ def register(app: typer.Typer) -> None:
                 client.close()
 
         check(f"Hyperplanning {cfg.hyperplanning.url}", hp_ok)
+
+        def hp_matrix() -> str:
+            client = hyperplanning_client(cfg)
+            try:
+                rules = [account_rules(a) for a in cfg.accounts]
+                lines = hyperplanning_lines(client.capabilities(), rules)
+                if capture is not None:
+                    files = capture_surface(client, capture / "hyperplanning")
+                    lines.append(f"  captured {len(files)} file(s) in {capture / 'hyperplanning'}")
+            finally:
+                client.close()
+            required_off = [x for x in lines if "REQUIRED" in x or "✗ account" in x]
+            if required_off:
+                raise MissingCapability(
+                    "required capabilities are off:\n" + "\n".join(lines),
+                    record="Hyperplanning",
+                    hint="map renamed operations under [hyperplanning.operations]; send "
+                    "`hpsync doctor --capture DIR` to the hpsync project",
+                )
+            return "capabilities\n" + "\n".join(lines)
+
+        check("Hyperplanning capabilities", hp_matrix)
         for index, account in enumerate(cfg.accounts):
 
             def es_ok(account: Any = account, index: int = index) -> str:
                 client, _setup = edusign_account(account, index)
                 try:
                     school = client.school()
-                    return f"school {school.name or school.id!r}, API key accepted"
+                    lines = edusign_lines(client, tutors=account.tutors)
+                    return f"school {school.name or school.id!r}, API key accepted\n" + "\n".join(
+                        lines
+                    )
                 finally:
                     client.close()
 

@@ -6,7 +6,8 @@ Per-item refusals come back as ``BatchItemResult(ok=False)``; only failures of t
 call (auth, server down) raise.
 
 The v3 response body is only partly documented (200/207 and ``inputIndex`` per item,
-[C]); ``parse_batch`` accepts the plausible shapes and is the one place to fix.
+[C]); ``parse_batch`` accepts the plausible shapes and is the one place to fix. An item
+accepted without an Edusign id is resolved by its external id (``_with_ids``).
 """
 
 from __future__ import annotations
@@ -96,8 +97,53 @@ def parse_batch(payload: Any, *, offset: int, size: int, status: int) -> list[Ba
     ]
 
 
+#: Past this many answers without an id, one paged list beats one get-id per item.
+LIST_OVER = 20
+
+
 class BatchApi(CoursesApi):
     """Batch upserts and roster replacement, v3 or v1 fallback."""
+
+    def _with_ids(
+        self,
+        results: list[BatchItemResult],
+        items: Sequence[Item],
+        lookup: Callable[[str], str | None],
+        listing: Callable[[], dict[str, str]] | None = None,
+    ) -> list[BatchItemResult]:
+        """Accepted items whose answer carries no Edusign id (the documented v3 answer has
+        only status and ``inputIndex``) get it by their external id; one that cannot be
+        found is a failure — never an accepted record without an id."""
+        missing = [r for r in results if r.ok and not r.id]
+        if not missing:
+            return results
+        table = listing() if listing is not None and len(missing) > LIST_OVER else None
+        out: list[BatchItemResult] = []
+        for result in results:
+            if not (result.ok and not result.id):
+                out.append(result)
+                continue
+            api_id = items[result.index].api_id
+            found = (table.get(api_id) if table is not None else lookup(api_id)) if api_id else None
+            out.append(
+                result.model_copy(update={"id": found})
+                if found
+                else result.model_copy(
+                    update={
+                        "ok": False,
+                        "code": "NO_ID",
+                        "message": "Edusign accepted the record but gave no id, and none "
+                        "carries its external id: it will be looked for again next run",
+                    }
+                )
+            )
+        return out
+
+    def _student_ids(self) -> dict[str, str]:
+        return {s.api_id: s.id for s in self.list_students(include_archived=True) if s.api_id}
+
+    def _professor_ids(self) -> dict[str, str]:
+        return {p.api_id: p.id for p in self.list_professors(include_archived=True) if p.api_id}
 
     def _batch_v3(
         self, path: str, key: str, payloads: list[dict[str, Any]], record: str
@@ -146,6 +192,7 @@ class BatchApi(CoursesApi):
             )
         payloads = [bodies.student_v3(item) for item in items]
         results = self._batch_v3("/v3/students/batch-upsert", "students", payloads, "students")
+        results = self._with_ids(results, items, self.student_id_by_api_id, self._student_ids)
         return [self._follow_up(result, items[result.index]) for result in results]
 
     def _follow_up(self, result: BatchItemResult, item: StudentInput) -> BatchItemResult:
@@ -169,7 +216,10 @@ class BatchApi(CoursesApi):
                 items, self.professor_id_by_api_id, self.create_professor, self.update_professor
             )
         payloads = [bodies.professor_v3(item) for item in items]
-        return self._batch_v3("/v3/professors/batch-upsert", "professors", payloads, "professors")
+        results = self._batch_v3(
+            "/v3/professors/batch-upsert", "professors", payloads, "professors"
+        )
+        return self._with_ids(results, items, self.professor_id_by_api_id, self._professor_ids)
 
     def batch_upsert_courses(self, items: Sequence[CourseInput]) -> list[BatchItemResult]:
         """Upsert courses by ``api_id`` (rosters replaced, past/locked sheets kept)."""
@@ -180,7 +230,8 @@ class BatchApi(CoursesApi):
                 items, self.course_id_by_api_id, self.create_course, self.update_course
             )
         payloads = [bodies.course_v3(item) for item in items]
-        return self._batch_v3("/v3/courses/batch-upsert", "courses", payloads, "courses")
+        results = self._batch_v3("/v3/courses/batch-upsert", "courses", payloads, "courses")
+        return self._with_ids(results, items, self.course_id_by_api_id)
 
     def replace_course_students(self, course_id: str, student_ids: Sequence[str]) -> None:
         """Make the sheet's roster exactly ``student_ids`` (v3 PUT, or v1 add/remove diff)."""

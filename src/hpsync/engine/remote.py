@@ -34,6 +34,8 @@ class RemoteState:
 
     records: dict[Kind, dict[str, RemoteRecord]] = field(default_factory=dict)
     complete: set[Kind] = field(default_factory=set)
+    #: kinds the account's API does not offer (e.g. no tutor route): not synced, warned
+    unavailable: set[Kind] = field(default_factory=set)
 
     def of(self, kind: Kind) -> dict[str, RemoteRecord]:
         return self.records.setdefault(kind, {})

@@ -347,6 +347,18 @@ class HyperplanningClient:
         """The whole base as domain records."""
         return to_snapshot(self.read_school(), base_id=self.base_id)
 
+    def raw(self, url: str) -> str:
+        """A document under the base URL as served (the WSDL, for ``doctor --capture``)."""
+        if not url.startswith(self.url):
+            raise SourceError(f"{url} is not under the configured base {self.url}")
+
+        def get() -> str:
+            response = self._transport.session.get(url, timeout=30)
+            response.raise_for_status()
+            return str(response.text)
+
+        return str(self._guard("WSDL", get))
+
     def check_writable(self) -> None:
         """Raise MissingCapability when this server cannot take absences at all."""
         require(self.capabilities(), ["absences_write"], what="writing attendance back")

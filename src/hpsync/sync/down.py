@@ -7,7 +7,7 @@ pushed, check the guards, execute. Every I/O goes through a port.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -77,9 +77,16 @@ def plan_account(
 ) -> PlannedRun:
     """Compute the plan of one account, changing nothing; ``previous``: what the source
     offered at the last good run."""
-    desired = build_desired(snapshot, rules)
     since, until = read_window(snapshot)
     remote = target.read(since=since, until=until)
+    if Kind.TUTOR in remote.unavailable and rules.tutors:
+        rules = replace(rules, tutors=False)  # the account's API offers no tutor route
+    desired = build_desired(snapshot, rules)
+    if Kind.TUTOR in remote.unavailable:
+        desired.warnings.append(
+            "tutors are off: this Edusign account answers no tutor route (/v1/externals); "
+            "learners are synced without their tutors"
+        )
     plan = build_plan(desired, remote, state.pushed(), now=now, adopt_sessions=rules.adopt_sessions)
     verdict = evaluate(
         plan,

@@ -57,6 +57,9 @@ def remote_to_json(state: RemoteState) -> dict[str, Any]:
     """An Edusign remote state as JSON (records per kind, in remote-id order)."""
     return {
         "complete": sorted(k.value for k in state.complete),
+        **(
+            {"unavailable": sorted(k.value for k in state.unavailable)} if state.unavailable else {}
+        ),
         "records": {
             kind.value: [
                 {
@@ -93,6 +96,7 @@ def remote_from_json(body: Mapping[str, Any]) -> RemoteState:
                 end=decode(r["end"]),
             )
     state.complete = {Kind(k) for k in body["complete"]}
+    state.unavailable = {Kind(k) for k in body.get("unavailable", [])}
     return state
 
 
