@@ -94,6 +94,23 @@ def test_absent_then_present_removes_the_absence() -> None:
     assert hp.absences == []
 
 
+def test_a_correction_never_cuts_into_an_absence_entered_by_staff() -> None:
+    """Staff entered an absence 07:00-19:00 over the one hpsync wrote (08:00-10:00): the
+    learner corrected to present is not removed from Hyperplanning (that would cut a hole
+    in the staff's absence); the change is held and reported, both absences stay whole."""
+    hp, ledger = FakeHyperplanningAbsences(), MemoryLedger()
+    run([mark()], hp, ledger)
+    hp.add_absence(1, at(0, 7), at(0, 19), justified=True, reason="Sortie scolaire")
+    _, report = run([mark(present=True)], hp, ledger)
+    assert sorted((a.start, a.end) for a in hp.absences) == [
+        (at(0, 7), at(0, 19)),
+        (at(0, 8), at(0, 10)),
+    ]
+    (held,) = report.held  # type: ignore[attr-defined]
+    assert "overlaps" in held[1] and "by hand" in held[1]
+    assert not report.failures  # type: ignore[attr-defined]
+
+
 def test_fault_on_one_learner_does_not_block_others_and_is_retried() -> None:
     """A Hyperplanning fault is reported for that record; others are written; next run retries."""
     hp, ledger = FakeHyperplanningAbsences(fail_learners={1}), MemoryLedger()

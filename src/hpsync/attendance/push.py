@@ -35,6 +35,12 @@ class PushReport:
     failures: list[tuple[Change, str]] = field(default_factory=list)
     #: changes this Service Web cannot make (no operation): reported, left for later
     unsupported: list[tuple[Change, str]] = field(default_factory=list)
+    #: changes not made because they would cut into an absence someone else entered
+    held: list[tuple[Change, str]] = field(default_factory=list)
+
+
+class Held(Exception):
+    """A change that would alter an absence hpsync did not write: not made, reported."""
 
 
 def learner_key(sid: str) -> int:
@@ -56,6 +62,8 @@ def push_changes(
             wrote = _apply(change, sink)
         except MissingCapability as exc:
             report.unsupported.append((change, exc.message))  # nothing recorded: not tried
+        except Held as exc:
+            report.held.append((change, str(exc)))  # the ledger keeps what we last wrote
         except FatalRemoteError as exc:
             if not isinstance(exc, SourceError) or "401" in str(exc):
                 raise
@@ -144,7 +152,21 @@ def _remove(kind: MarkKind, lk: int, start: datetime, end: datetime, sink: Atten
     if kind is MarkKind.DELAY:
         sink.remove_delay(lk, start)
     else:
+        _keep_others_whole(lk, start, end, sink)
         sink.remove_absence(lk, start, end)
+
+
+def _keep_others_whole(lk: int, start: datetime, end: datetime, sink: AttendanceSink) -> None:
+    """Refuse to clear [start, end) when another absence overlaps it: Hyperplanning's
+    removal works on an interval (its effect on an overlapping absence is unknown, [I]),
+    and an absence entered by staff (07:00-19:00) must never get a hole cut in it."""
+    others = [a for a in sink.absences_between(lk, start, end) if (a.start, a.end) != (start, end)]
+    if others:
+        spans = ", ".join(f"{a.start:%Y-%m-%d %H:%M}–{a.end:%H:%M}" for a in others[:3])
+        raise Held(
+            f"an absence entered in Hyperplanning ({spans}) overlaps {start:%Y-%m-%d %H:%M}–"
+            f"{end:%H:%M}: not changed, to keep it whole; correct it by hand if needed"
+        )
 
 
 def _write_absence(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
@@ -156,6 +178,9 @@ def _write_absence(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
     if existing and all(a.justified == intent.justified for a in existing):
         return False
     if existing:
+        # No public operation changes the justified flag in place: remove, then add again
+        # (docs/attendance.md), only when nothing else would be cut.
+        _keep_others_whole(lk, intent.start, intent.end, sink)
         sink.remove_absence(lk, intent.start, intent.end)
     sink.add_absence(lk, intent.start, intent.end, justified=intent.justified, reason=intent.reason)
     return True

@@ -459,4 +459,5 @@ def up_counts(plan: UpPlan, report: PushReport | None) -> dict[str, int]:
         counts["already_in_sync"] = report.already
         counts["failed"] = len(report.failures)
         counts["not_supported"] = len(report.unsupported)
+        counts["held"] = len(report.held)
     return counts
