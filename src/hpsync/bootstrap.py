@@ -170,6 +170,7 @@ def edusign_account(
         target,
         since=account.attendance.since,
         switch=switch or SwitchThresholds(),
+        motifs=dict(account.attendance.motifs),
     )
     return client, setup
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from hpsync.attendance.ledger import Change, LedgerEntry, Op, Status
+from hpsync.attendance.motifs import MotifTable
 from hpsync.attendance.statuses import Intent, MarkKind
 from hpsync.errors import FatalRemoteError, HpsyncError, MissingCapability, SourceError
 from hpsync.model import parse_source_id
@@ -37,6 +38,7 @@ class PushReport:
     unsupported: list[tuple[Change, str]] = field(default_factory=list)
     #: changes not made because they would cut into an absence someone else entered
     held: list[tuple[Change, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a reason that is not a motif
 
 
 class Held(Exception):
@@ -54,12 +56,22 @@ def push_changes(
     ledger: LedgerStore,
     *,
     progress: Callable[[int], None] = lambda n: None,
+    motifs: MotifTable | None = None,
 ) -> PushReport:
-    """Apply each change; a failed record is reported and retried next run, never blocking."""
+    """Apply each change; a failed record is reported and retried next run, never blocking.
+    ``motifs`` turns Edusign reasons into Hyperplanning motifs (else sent as they are)."""
     report = PushReport()
+    table = motifs or MotifTable({})
+
+    def motif_of(reason: str) -> str:
+        motif, problem = table.motif(reason)
+        if problem and problem not in report.notes:
+            report.notes.append(problem)
+        return motif
+
     for change in changes:
         try:
-            wrote = _apply(change, sink)
+            wrote = _apply(change, sink, motif_of)
         except MissingCapability as exc:
             report.unsupported.append((change, exc.message))  # nothing recorded: not tried
         except Held as exc:
@@ -127,7 +139,7 @@ def _fail(change: Change, ledger: LedgerStore, report: PushReport, message: str)
         )
 
 
-def _apply(change: Change, sink: AttendanceSink) -> bool:
+def _apply(change: Change, sink: AttendanceSink, motif_of: Callable[[str], str]) -> bool:
     """Perform one change; False when Hyperplanning already held the wanted state."""
     kind = change.key[2]
     lk = learner_key(change.key[1])
@@ -144,8 +156,8 @@ def _apply(change: Change, sink: AttendanceSink) -> bool:
             return True
     assert change.intent is not None
     if kind is MarkKind.DELAY:
-        return _write_delay(lk, change.intent, sink)
-    return _write_absence(lk, change.intent, sink)
+        return _write_delay(lk, change.intent, sink, motif_of)
+    return _write_absence(lk, change.intent, sink, motif_of)
 
 
 def _remove(kind: MarkKind, lk: int, start: datetime, end: datetime, sink: AttendanceSink) -> None:
@@ -169,7 +181,9 @@ def _keep_others_whole(lk: int, start: datetime, end: datetime, sink: Attendance
         )
 
 
-def _write_absence(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
+def _write_absence(
+    lk: int, intent: Intent, sink: AttendanceSink, motif_of: Callable[[str], str]
+) -> bool:
     existing = [
         a
         for a in sink.absences_between(lk, intent.start, intent.end)
@@ -182,11 +196,15 @@ def _write_absence(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
         # (docs/attendance.md), only when nothing else would be cut.
         _keep_others_whole(lk, intent.start, intent.end, sink)
         sink.remove_absence(lk, intent.start, intent.end)
-    sink.add_absence(lk, intent.start, intent.end, justified=intent.justified, reason=intent.reason)
+    sink.add_absence(
+        lk, intent.start, intent.end, justified=intent.justified, reason=motif_of(intent.reason)
+    )
     return True
 
 
-def _write_delay(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
+def _write_delay(
+    lk: int, intent: Intent, sink: AttendanceSink, motif_of: Callable[[str], str]
+) -> bool:
     window_end = intent.end + timedelta(minutes=1)
     existing = [
         d for d in sink.delays_between(lk, intent.start, window_end) if d.at == intent.start
@@ -198,6 +216,6 @@ def _write_delay(lk: int, intent: Intent, sink: AttendanceSink) -> bool:
     if existing:
         sink.remove_delay(lk, intent.start)
     sink.add_delay(
-        lk, intent.start, intent.minutes, justified=intent.justified, reason=intent.reason
+        lk, intent.start, intent.minutes, justified=intent.justified, reason=motif_of(intent.reason)
     )
     return True

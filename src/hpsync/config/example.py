@@ -69,6 +69,7 @@ max_span_shrink_days = 14                 # ... or a planning span narrowed by o
 [accounts.attendance]
 final = { hours_after_end = 24 }          # or "locked" (final once Edusign locks the sheet)
 since = 2026-09-01                        # write back no attendance older than this
+motifs = { "Certificat médical" = "Maladie" }   # Edusign reason = Hyperplanning motif
 
 [accounts.schedule]                       # for the worker
 every_minutes = 15

@@ -127,6 +127,7 @@ class GuardsConfig(_Model):
 class AttendanceConfig(_Model):
     final: Annotated[FinalPolicyConfig, BeforeValidator(_final)] = FinalPolicyConfig()
     since: Day | None = None
+    motifs: dict[str, str] = Field(default_factory=dict)  # Edusign reason -> HP motif
 
 
 class AlertRuleConfig(_Model):

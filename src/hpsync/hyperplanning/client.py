@@ -359,6 +359,12 @@ class HyperplanningClient:
 
         return str(self._guard("WSDL", get))
 
+    def motifs(self) -> list[str] | None:
+        """The server's absence motifs (``TousLesMotifs``), or None when it lists none."""
+        if not self.has("TousLesMotifs"):
+            return None
+        return [str(m) for m in self.call("TousLesMotifs") or []]
+
     def check_writable(self) -> None:
         """Raise MissingCapability when this server cannot take absences at all."""
         require(self.capabilities(), ["absences_write"], what="writing attendance back")

@@ -12,7 +12,7 @@ import json
 import os
 import socket
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from hpsync import clock
 from hpsync.alerts.record import record_final_marks
+from hpsync.attendance.motifs import table_of
 from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.engine.apply import ApplyResult
@@ -69,6 +70,7 @@ class AccountSetup:
     target: Target
     since: date | None = None  # earliest session date of the up flow (config attendance.since)
     switch: SwitchThresholds = field(default_factory=SwitchThresholds)  # [year] guard
+    motifs: Mapping[str, str] = field(default_factory=dict)  # Edusign reason -> HP motif
 
 
 @dataclass(slots=True)
@@ -428,7 +430,11 @@ def run_up(
                 out.counts = up_counts(plan, None)
                 store.finish_run(run_id, "planned", out.counts)
                 return out
-            report = run_attendance(plan, sink, ledger, progress=progress)
+            known = getattr(sink, "motifs", lambda: None)()
+            table = table_of(setup.motifs, known)
+            plan.notes.extend(table.problems())
+            report = run_attendance(plan, sink, ledger, progress=progress, motifs=table)
+            plan.notes.extend(report.notes)
         except HpsyncError as exc:
             store.finish_run(run_id, "failed", {}, error=str(exc))
             raise

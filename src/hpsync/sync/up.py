@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from hpsync.attendance.ledger import Change, Key, LedgerEntry, changes
+from hpsync.attendance.motifs import MotifTable
 from hpsync.attendance.push import LedgerStore, PushReport, learner_key, push_changes
 from hpsync.attendance.statuses import FinalPolicy, Intent, SheetState, intents_for
 from hpsync.model import Kind, Snapshot, parse_source_id
@@ -96,9 +97,10 @@ def run_attendance(
     ledger: LedgerStore,
     *,
     progress: Callable[[int], None] = lambda n: None,
+    motifs: MotifTable | None = None,
 ) -> PushReport:
     """Write the plan's changes back into Hyperplanning."""
-    return push_changes(plan.changes, sink, ledger, progress=progress)
+    return push_changes(plan.changes, sink, ledger, progress=progress, motifs=motifs)
 
 
 def base_aliases(renames: Mapping[str, str], base_id: str) -> dict[str, str]:
