@@ -148,6 +148,7 @@ def edusign_account(
     index: int,
     limiter_factory: LimiterFactory | None = None,
     switch: SwitchThresholds | None = None,
+    lease_seconds: float = 900,
 ) -> tuple[EdusignClient, AccountSetup]:
     """One account's client and setup; ``limiter_factory`` shares a rate budget (workers)."""
     key = account.api_key.resolve(f"accounts[{index}].api_key")
@@ -171,6 +172,7 @@ def edusign_account(
         since=account.attendance.since,
         switch=switch or SwitchThresholds(),
         motifs=dict(account.attendance.motifs),
+        lease_seconds=lease_seconds,
     )
     return client, setup
 
@@ -185,7 +187,7 @@ def open_context(
     try:
         for index, account in enumerate(config.accounts):
             client, setup = edusign_account(
-                account, index, limiter_factory, switch_thresholds(config)
+                account, index, limiter_factory, switch_thresholds(config), config.lease_seconds
             )
             ctx.clients[account.name] = client
             ctx.accounts[account.name] = setup

@@ -20,7 +20,7 @@ from hpsync.model import Snapshot
 from hpsync.progress_bars import AccountBars
 from hpsync.rules.explain import explain_learner, explain_session
 from hpsync.sync.parallel import each_account, raise_first
-from hpsync.sync.runs import AccountSetup, DownOutcome, run_down
+from hpsync.sync.runs import AccountSetup, DownOutcome, run_down, settle_dead_runs
 from hpsync.sync.write_back import PreviousOutcome, write_back
 
 ConfigOpt = Annotated[
@@ -358,6 +358,8 @@ def register(app: typer.Typer) -> None:
 
         store = StateStore.open(_load(config).state_url)
         try:
+            for name in sorted({r.account for r in store.runs(account, limit=50) if not r.outcome}):
+                settle_dead_runs(store, name)  # a run nobody works on any more died
             rows = store.runs(account, limit=50)
         finally:
             store.close()

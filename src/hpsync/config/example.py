@@ -11,6 +11,7 @@ state_url = "sqlite:///hpsync-state.db"   # next to this file; or "postgresql+ps
 timezone = "Europe/Paris"                 # wall time of the Hyperplanning base
 log_format = "text"                       # text | json
 retention_days = 90                       # how long run history is kept
+lease_seconds = 900                       # one run per account at a time: its lease, renewed
 
 [hyperplanning]
 url = "https://planning.ecole.example/hpsw/2026-2027"   # WSDL at <url>/wsdl

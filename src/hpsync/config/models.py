@@ -265,6 +265,7 @@ class Config(_Model):
     dashboard: DashboardConfig | None = None
     smtp: SmtpConfig | None = None
     retention_days: int = Field(default=90, gt=0)
+    lease_seconds: int = Field(default=900, ge=2)
     year: YearConfig = YearConfig()
 
     @model_validator(mode="after")

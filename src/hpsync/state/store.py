@@ -400,6 +400,26 @@ class StateStore:
         with self._conn(write=True) as conn:
             leases.check(conn, lease, self._clock())
 
+    def interrupt_runs(self, account: str, *, reason: str) -> list[int]:
+        """End every run of the account still marked running: called by whoever holds the
+        account's lease (or finds it free), so no live run can be among them."""
+        with self._conn(write=True) as conn:
+            ids = [
+                int(r)
+                for r in conn.execute(
+                    select(t.runs.c.run_id).where(
+                        t.runs.c.account == account, t.runs.c.outcome.is_(None)
+                    )
+                ).scalars()
+            ]
+            if ids:
+                conn.execute(
+                    update(t.runs)
+                    .where(t.runs.c.run_id.in_(ids))
+                    .values(outcome="interrupted", finished_at=self._clock(), error=reason)
+                )
+        return ids
+
     def lease_holder(self, account: str) -> str | None:
         """Who holds the account's live lease, if anyone."""
         with self._conn(write=False) as conn:

@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import socket
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -71,6 +72,7 @@ class AccountSetup:
     since: date | None = None  # earliest session date of the up flow (config attendance.since)
     switch: SwitchThresholds = field(default_factory=SwitchThresholds)  # [year] guard
     motifs: Mapping[str, str] = field(default_factory=dict)  # Edusign reason -> HP motif
+    lease_seconds: float = LEASE_SECONDS  # lease time to live (renewed while a run works)
 
 
 @dataclass(slots=True)
@@ -123,25 +125,66 @@ def _dead_local(holder: str) -> bool:
     return False
 
 
+INTERRUPTED = (
+    "the process stopped before the run ended (killed, crashed or its machine restarted); "
+    "what it wrote is recorded batch by batch and the next run resumes from there"
+)
+
+
 @contextmanager
-def leased(store: StateStore, account: str, holder: str) -> Iterator[Lease]:
-    """Hold the account's lease for the duration of a run.
+def leased(
+    store: StateStore, account: str, holder: str, seconds: float = LEASE_SECONDS
+) -> Iterator[Lease]:
+    """Hold the account's lease for the duration of a run, renewed while it works.
 
     A lease left by a killed run of this same host is reclaimed at once instead of
-    waiting for its expiry: the state store's per-batch commits make resuming safe.
+    waiting for its expiry: the state store's per-batch commits make resuming safe. Once
+    the lease is ours, runs of the account still marked running are dead: they are marked
+    interrupted. A heartbeat renews the lease every third of its time to live, so a run
+    longer than the lease keeps it; if it is lost anyway, the fence stops the writes.
     """
     try:
-        lease = store.acquire_lease(account, holder, LEASE_SECONDS)
+        lease = store.acquire_lease(account, holder, seconds)
     except LeaseHeld:
         current = store.lease_holder(account)
         if current is None or not _dead_local(current) or not store.reclaim_lease(account, current):
             raise
         log.warning("lease of a dead run reclaimed", account=account, dead_holder=current)
-        lease = store.acquire_lease(account, holder, LEASE_SECONDS)
+        lease = store.acquire_lease(account, holder, seconds)
+    for run_id in store.interrupt_runs(account, reason=INTERRUPTED):
+        log.warning("run marked interrupted", run_id=run_id, account=account)
+    stop = threading.Event()
+    beat = threading.Thread(
+        target=_heartbeat, args=(store, lease, seconds, stop), name=f"lease-{account}", daemon=True
+    )
+    beat.start()
     try:
         yield lease
     finally:
+        stop.set()
+        beat.join(timeout=seconds)
         store.release_lease(lease)
+
+
+def settle_dead_runs(store: StateStore, account: str) -> list[int]:
+    """Mark the account's runs interrupted when nobody works on it any more: its lease is
+    free, or held by a process of this host that no longer exists (then reclaimed)."""
+    holder = store.lease_holder(account)
+    if holder is not None and not (_dead_local(holder) and store.reclaim_lease(account, holder)):
+        return []
+    return store.interrupt_runs(account, reason=INTERRUPTED)
+
+
+def _heartbeat(store: StateStore, lease: Lease, seconds: float, stop: threading.Event) -> None:
+    """Renew the lease until the run ends; a lost lease is left to the fence to report."""
+    while not stop.wait(max(seconds / 3, 0.2)):
+        try:
+            store.renew_lease(lease, seconds)
+        except LeaseHeld:
+            log.error("lease lost while the run works", account=lease.account)
+            return
+        except Exception as exc:  # the store hiccups: the next beat tries again
+            log.warning("lease renewal failed", account=lease.account, error=str(exc))
 
 
 def plan_rows(plan: Plan) -> list[PlanItemRow]:
@@ -239,7 +282,7 @@ def run_down(
     """
     now = now or utcnow()
     account = setup.name
-    with leased(store, account, holder or holder_name()) as lease:
+    with leased(store, account, holder or holder_name(), setup.lease_seconds) as lease:
         meta = {
             "base_id": snapshot.base.base_id,
             "forced": force,
@@ -387,7 +430,7 @@ def run_up(
     """Read final sheets (all, or only ``courses``) and write attendance back."""
     now = now or utcnow()
     account = setup.name
-    with leased(store, account, holder or holder_name()):
+    with leased(store, account, holder or holder_name(), setup.lease_seconds):
         run_id = store.start_run(
             account, "up", dry_run=dry_run, meta={"base_id": snapshot.base.base_id}
         )
