@@ -57,5 +57,9 @@ def main() -> None:
         typer.echo(f"error: {redact(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # the last line of defence: still one line, still redacted
-        typer.echo(f"internal error: {type(exc).__name__}: {redact(str(exc))}", err=True)
-        sys.exit(1)
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {redact(str(exc))} — hint: this is a bug "
+            "in hpsync; the run is marked failed and a rerun resumes safely; please report it",
+            err=True,
+        )
+        sys.exit(5)

@@ -7,13 +7,15 @@
     │   └── ConfigError              invalid hpsync.toml (all problems)     → exit 2
     ├── GuardRefused                 a safety guard stopped a run           → exit 3
     ├── LeaseHeld                    another run holds the account          → exit 3
-    ├── RemoteError                  a remote service failed
+    ├── RemoteError                  a remote service failed: the run failed  → exit 5
     │   ├── RetriableRemoteError     5xx, reset, timeout, 503: retry later
     │   └── FatalRemoteError         401/402/403, wrong URL, fault: fix config/rights
     │       ├── SourceError          Hyperplanning side
     │       │   └── MissingCapability  the Service Web lacks a required operation → exit 4
     │       └── TargetError          Edusign side
     └── RecordError                  one record is bad: report it, skip it, go on
+
+A run where some records failed and others were written exits 1 (partial failure).
 
 The CLI turns any HpsyncError into one line (message + hint) and an exit code; messages
 never contain a secret (see ``hpsync.secrets.redact``).
@@ -72,7 +74,10 @@ class LeaseHeld(HpsyncError):
 
 
 class RemoteError(HpsyncError):
-    """A remote service did not do what was asked."""
+    """A remote service did not do what was asked: the run failed as a whole (exit 5),
+    unlike a run where some records failed (exit 1)."""
+
+    exit_code = 5
 
 
 class RetriableRemoteError(RemoteError):

@@ -7,9 +7,11 @@ A secret is configured by reference (``env:NAME`` or ``file:/path``), resolved o
 
 from __future__ import annotations
 
+import base64
 import os
 import threading
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 from hpsync.errors import UsageError
 
@@ -44,11 +46,33 @@ class Secret:
         return hash(("Secret", self._value))
 
 
+def _encodings(value: str) -> set[str]:
+    """The forms a secret takes on the wire or in a URL: as is, URL-encoded, base64 (with
+    and without padding) — a server echoing a request shows it in one of them."""
+    raw = value.encode()
+    b64 = base64.b64encode(raw).decode()
+    return {
+        value,
+        quote(value, safe=""),
+        quote_plus(value),
+        b64,
+        b64.rstrip("="),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+    }
+
+
 def register(value: str) -> None:
-    """Remember a value so that ``redact`` masks it; short values are ignored as noise."""
+    """Remember a value, in every encoding, so that ``redact`` masks it; short values are
+    ignored as noise."""
     if value and len(value) >= 4:
         with _lock:
-            _known.add(value)
+            _known.update(v for v in _encodings(value) if len(v) >= 4)
+
+
+def register_basic(user: str, password: str) -> None:
+    """Also mask HTTP Basic credentials as sent: base64 of ``user:password``."""
+    register(password)
+    register(f"{user}:{password}")
 
 
 def redact(text: str) -> str:

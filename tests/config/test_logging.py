@@ -103,3 +103,21 @@ def test_level_filters_and_bad_settings_are_usage_errors() -> None:
         configure_logging("json", "loud", out)
     with pytest.raises(UsageError, match="unknown log format"):
         configure_logging("xml", "info", out)
+
+
+def test_secrets_are_masked_in_every_encoding_a_server_may_echo() -> None:
+    """A server echoing the Authorization header shows base64("user:password"); a URL
+    shows the password percent-encoded: both are masked like the plain value."""
+    import base64
+    from urllib.parse import quote
+
+    from hpsync.secrets import redact, register_basic
+
+    password = "p@ss w0rd/é+"
+    register_basic("ws-user", password)
+    basic = base64.b64encode(f"ws-user:{password}".encode()).decode()
+    echoed = f"Authorization: Basic {basic}; url=https://h/?pw={quote(password, safe='')}"
+    masked = redact(echoed)
+    assert basic not in masked and quote(password, safe="") not in masked
+    assert password not in redact(f"plain {password}")
+    assert masked.startswith("Authorization: Basic ***")

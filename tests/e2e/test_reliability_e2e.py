@@ -75,3 +75,40 @@ def test_a_killed_sync_is_shown_interrupted_not_running(tmp_path: Path) -> None:
         )
         (run,) = json.loads(listed.stdout)
         assert run["outcome"] == "interrupted" and "process stopped" in run["error"]
+
+
+def test_an_unknown_account_is_refused_before_any_network_call(tmp_path: Path) -> None:
+    """`-a nope` stops with exit 2 naming the configured accounts, and Hyperplanning never
+    hears from it (no SOAP call at all)."""
+    with world(tmp_path) as w:
+        w.hp.reset_stats()
+        for command in ("sync", "plan", "attendance", "anomalies"):
+            done = subprocess.run(
+                [sys.executable, "-m", "hpsync", command, "-a", "nope", "-c", str(w.config)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=hpsync_env(w),
+                check=False,
+            )
+            assert done.returncode == 2, (command, done.stderr)
+            assert "no account named 'nope'" in done.stderr and "nord, sud" in done.stderr
+        assert sum(w.hp.stats.values()) == 0
+
+
+def test_a_service_down_is_a_failure_not_a_partial_one(tmp_path: Path) -> None:
+    """Hyperplanning unreachable: exit 5 (the run failed), distinct from 1 (some records
+    failed), with one line saying what to check."""
+    with world(tmp_path) as w:
+        w.config.write_text(w.config.read_text().replace(w.hp_url, "http://127.0.0.1:9/hpsw/x"))
+        done = subprocess.run(
+            [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=hpsync_env(w),
+            check=False,
+        )
+        assert done.returncode == 5, done.stderr
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and "cannot reach the Hyperplanning Service Web" in errors[0]

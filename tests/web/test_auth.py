@@ -92,3 +92,35 @@ def test_security_headers_on_every_answer(anon: TestClient, client: TestClient) 
         assert "default-src 'none'" in response.headers["content-security-policy"]
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["cache-control"] == "no-store"
+
+
+def test_guessing_tokens_is_throttled_per_address(anon: TestClient) -> None:
+    """Five wrong tokens, then 429 with Retry-After — even for the right token — until the
+    window passes; the throttle counts per address and forgets on success."""
+    for _ in range(5):
+        assert anon.post("/login", data={"token": "guess"}).status_code == 401
+    refused = anon.post("/login", data={"token": TOKEN})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert "too many wrong tokens" in refused.text
+
+
+def test_the_throttle_window_passes() -> None:
+    """After the window the address may try again; a success clears its count."""
+    from hpsync.web.auth import LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(attempts=2, window=60, clock=lambda: now[0])
+    throttle.failed("a")
+    throttle.failed("a")
+    assert throttle.wait("a") == 61 and throttle.wait("b") == 0
+    now[0] = 61.0
+    assert throttle.wait("a") == 0
+    throttle.failed("a")
+    throttle.succeeded("a")
+    assert throttle.wait("a") == 0
+
+
+def test_absurd_or_unknown_run_ids_are_404(client: TestClient) -> None:
+    """A run id no database can hold, zero or negative: 404, never a server error."""
+    for run_id in ("99999999999999999999999", "0", "-3", "424242"):
+        assert client.get(f"/runs/{run_id}").status_code == 404, run_id

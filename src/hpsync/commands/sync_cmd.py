@@ -58,6 +58,7 @@ def _down(
 ) -> int:
     approved = _read_approved(approved_file) if approved_file else None
     with open_context(_load(config)) as ctx:
+        ctx.selected(account)  # an unknown account is refused before any network call
         if not dry_run:
             from hpsync.trust.notify import install_from_config
 
@@ -249,6 +250,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write final Edusign attendance back into Hyperplanning (absences, delays)."""
         with open_context(_load(config)) as ctx:
+            ctx.selected(account)  # an unknown account is refused before any network call
             snapshot = _snapshot(ctx, as_json)
             since_utc = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
             previous = previous_clients(ctx.config)
@@ -300,9 +302,10 @@ def register(app: typer.Typer) -> None:
     def anomalies(config: ConfigOpt, account: AccountOpt = None, as_json: JsonOpt = False) -> None:
         """List the Hyperplanning records to fix (no e-mail, no rubric, no trainer, ...)."""
         with open_context(_load(config)) as ctx:
+            setups = ctx.selected(account)  # unknown account: refused before reading
             snapshot = _snapshot(ctx, as_json)
             out: dict[str, Any] = {}
-            for setup in ctx.selected(account):
+            for setup in setups:
                 state = build_desired(snapshot, setup.rules)
                 if as_json:
                     out[setup.name] = [
@@ -334,8 +337,9 @@ def register(app: typer.Typer) -> None:
         if (session is None) == (learner is None):
             raise typer.BadParameter("give exactly one of --session or --learner")
         with open_context(_load(config)) as ctx:
+            rules = ctx.account(account).rules  # unknown account: refused before reading
             snapshot = _snapshot(ctx, True)
-            state = build_desired(snapshot, ctx.account(account).rules)
+            state = build_desired(snapshot, rules)
             lines = (
                 explain_session(snapshot, state, session)
                 if session is not None

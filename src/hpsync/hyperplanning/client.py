@@ -33,7 +33,7 @@ from hpsync.hyperplanning.soap_types import TYPES
 from hpsync.hyperplanning.surface import Port, Surface, read_surface
 from hpsync.logging import get_logger
 from hpsync.model import BaseInfo, HpAbsence, HpDelay, Snapshot
-from hpsync.secrets import Secret, redact
+from hpsync.secrets import Secret, redact, register_basic
 
 _RETRY_STATUS = {502, 503, 504}
 log = get_logger("hpsync.hyperplanning")
@@ -130,7 +130,9 @@ class HyperplanningClient:
             transport = _ConfinedTransport(
                 self.url, session=requests.Session(), timeout=timeout, operation_timeout=timeout
             )
-        # Credentials go to the configured host only, whatever a WSDL names.
+        # Credentials go to the configured host only, whatever a WSDL names; their Basic
+        # form is masked too, should a server echo the header.
+        register_basic(user, password.reveal())
         transport.session.auth = OriginBoundAuth(self.url, user, password.reveal())
         self._transport = transport
         self._zeep: Client | None = None

@@ -17,7 +17,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 
 from hpsync import clock
 from hpsync.secrets import Secret
-from hpsync.web.auth import COOKIE_NAME, SESSION_SECONDS, Auth
+from hpsync.web.auth import COOKIE_NAME, SESSION_SECONDS, Auth, LoginThrottle
 from hpsync.web.context import Dashboard, make_env
 from hpsync.web.pages import add_pages
 from hpsync.web.source import DashboardSource
@@ -93,10 +93,25 @@ def create_app(
             return RedirectResponse("/", status_code=303)
         return dash.render(request, "login.html", error="")
 
+    throttle = LoginThrottle()
+
     @app.post("/login")
     def login(request: Request, token: Annotated[str, Form()] = "") -> Response:
+        address = request.client.host if request.client else "?"
+        wait = throttle.wait(address)
+        if wait:
+            refused = dash.render(
+                request,
+                "login.html",
+                status=429,
+                error=f"too many wrong tokens: try again in {wait} s",
+            )
+            refused.headers["Retry-After"] = str(wait)
+            return refused
         if not dash.auth.token_ok(token):
+            throttle.failed(address)
             return dash.render(request, "login.html", status=401, error="wrong token")
+        throttle.succeeded(address)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             COOKIE_NAME,

@@ -86,3 +86,42 @@ class Auth:
     def csrf_ok(self, session: Session, given: str) -> bool:
         """Constant-time check of a form's CSRF token."""
         return hmac.compare_digest(self.csrf(session), given)
+
+
+class LoginThrottle:
+    """Wrong tokens per client address: past ``attempts`` within ``window`` seconds, the
+    address waits until the oldest of them leaves the window (a guessing script gets a few
+    tries a minute, not thousands)."""
+
+    def __init__(
+        self,
+        *,
+        attempts: int = 5,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.attempts = attempts
+        self.window = window
+        self._clock = clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, address: str) -> int:
+        """Seconds this address must wait before trying again (0: it may try now)."""
+        now = self._clock()
+        with self._lock:
+            recent = [t for t in self._failures.get(address, []) if now - t < self.window]
+            self._failures[address] = recent
+            if len(recent) < self.attempts:
+                return 0
+            return max(1, int(self.window - (now - recent[0])) + 1)
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            self._failures.setdefault(address, []).append(self._clock())
+            if len(self._failures) > 10_000:  # bounded memory under a spray of addresses
+                self._failures.pop(next(iter(self._failures)))
+
+    def succeeded(self, address: str) -> None:
+        with self._lock:
+            self._failures.pop(address, None)

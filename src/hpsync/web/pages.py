@@ -40,6 +40,7 @@ from hpsync.web.views import (
 )
 
 RECENT_RUNS = 50
+MAX_ID = 2**63  # ids are signed 64-bit integers in both databases
 RECENT_NOTIFICATIONS = 100
 PLANNED_OUTCOMES = frozenset({"ok", "partial", "planned"})
 
@@ -184,6 +185,8 @@ def add_pages(app: FastAPI, dash: Dashboard) -> None:
 
     @app.get("/runs/{run_id}")
     def run_page(request: Request, run_id: int) -> Response:
+        if not 0 < run_id < MAX_ID:  # a database integer: anything else names no run
+            return _not_found(dash, request, f"no run {run_id}")
         run = dash.source.get_run(run_id)
         if run is None or run.account not in dash.accounts:
             return _not_found(dash, request, f"no run {run_id}")
