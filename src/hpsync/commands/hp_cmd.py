@@ -46,20 +46,44 @@ def emulate_hyperplanning(
         bool, typer.Option("--no-z", help="Send date-times without the 'Z' quirk.")
     ] = False,
     latency: Annotated[float, typer.Option("--latency", help="Seconds added per call.")] = 0.0,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="full: everything the emulator answers; public: only what public "
+            "evidence supports (C/P), soap:address naming another host.",
+        ),
+    ] = "full",
+    wsdl_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--wsdl",
+            help="Serve the WSDL documents captured in DIR (DIR/wsdl.xml, optional "
+            "DIR/IHpSvcW<Interface>.xml) and answer only the operations they declare.",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve a school snapshot as a HYPERPLANNING Service Web (SOAP) until Ctrl-C."""
     import uvicorn
 
-    from hpsync.emulators.hyperplanning import EmulatorState, School, create_app
+    from hpsync.emulators.hyperplanning import build_state, create_app
 
-    state = EmulatorState(
-        School(load_snapshot_file(data)),
-        user=user,
-        password=password,
-        root=root,
-        z_suffix=not no_z,
-        latency=latency,
-    )
+    if profile not in {"full", "public"}:
+        raise UsageError(f"unknown profile {profile!r}", hint="use --profile full or public")
+    try:
+        state = build_state(
+            load_snapshot_file(data),
+            user=user,
+            password=password,
+            root=root,
+            z_suffix=not no_z,
+            latency=latency,
+            profile=profile,
+            wsdl_dir=wsdl_dir,
+        )
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot serve the captured WSDL: {exc}") from None
     typer.echo(f"Hyperplanning emulator: http://{host}:{port}/{root.strip('/')}/wsdl")
     uvicorn.run(create_app(state), host=host, port=port, log_level="warning", lifespan="off")
 
