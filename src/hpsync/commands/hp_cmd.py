@@ -7,12 +7,21 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from hpsync.errors import UsageError
+
+
+class EmulatorProfile(StrEnum):
+    """What the Hyperplanning emulator serves (see emulators/hyperplanning/spec.py)."""
+
+    full = "full"
+    public = "public"
+
 
 emulate_app = typer.Typer(help="Run a service emulator on loopback.", no_args_is_help=True)
 
@@ -47,13 +56,13 @@ def emulate_hyperplanning(
     ] = False,
     latency: Annotated[float, typer.Option("--latency", help="Seconds added per call.")] = 0.0,
     profile: Annotated[
-        str,
+        EmulatorProfile,
         typer.Option(
             "--profile",
             help="full: everything the emulator answers; public: only what public "
             "evidence supports (C/P), soap:address naming another host.",
         ),
-    ] = "full",
+    ] = EmulatorProfile.full,
     wsdl_dir: Annotated[
         Path | None,
         typer.Option(
@@ -69,8 +78,6 @@ def emulate_hyperplanning(
 
     from hpsync.emulators.hyperplanning import build_state, create_app
 
-    if profile not in {"full", "public"}:
-        raise UsageError(f"unknown profile {profile!r}", hint="use --profile full or public")
     try:
         state = build_state(
             load_snapshot_file(data),
@@ -79,7 +86,7 @@ def emulate_hyperplanning(
             root=root,
             z_suffix=not no_z,
             latency=latency,
-            profile=profile,
+            profile=profile.value,
             wsdl_dir=wsdl_dir,
         )
     except (OSError, ValueError) as exc:

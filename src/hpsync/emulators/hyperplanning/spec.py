@@ -677,3 +677,34 @@ _BY_PROFILE: dict[Profile, tuple[Operation, ...]] = {p: _check(p) for p in PROFI
 _NAMES: dict[Profile, dict[str, Operation]] = {
     p: {op.name: op for op in ops} for p, ops in _BY_PROFILE.items()
 }
+
+
+def evidence_markdown() -> str:
+    """The evidence table of docs/hyperplanning.md, generated so the doc cannot drift.
+
+    Regenerate with ``python -c "from hpsync.emulators.hyperplanning.spec import
+    evidence_markdown; print(evidence_markdown())"``.
+    """
+    counts = []
+    for profile in PROFILES:
+        ops = operations(profile)
+        by_verdict = ", ".join(
+            f"{v} {n}" for v in ("C", "P", "I", "X") if (n := sum(op.verdict == v for op in ops))
+        )
+        counts.append(f"`{profile}`: {len(ops)} operations ({by_verdict})")
+    lines = [
+        "Served: " + " · ".join(counts) + ".",
+        "",
+        "| Operation | Interface | Parameters | Verdict | Sources | Profiles | Note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for op in OPERATIONS:
+        verdict = op.verdict + (f" (names {op.params_verdict})" if op.params_verdict else "")
+        params = ", ".join(n for n, _ in op.params) or "–"
+        sources = ", ".join(op.sources) or "none"
+        served = ", ".join(p for p in PROFILES if p in op.profiles)
+        lines.append(
+            f"| `{op.name}` | {op.interface} | {params} | {verdict} | {sources} | {served} "
+            f"| {op.note} |"
+        )
+    return "\n".join(lines) + "\n"
