@@ -21,8 +21,9 @@ from zeep.transports import Transport
 from hpsync.cli import app
 from hpsync.emulators.hyperplanning import RunningEmulator
 from hpsync.emulators.hyperplanning.captured import load_captured
+from hpsync.emulators.hyperplanning.wsdl import rpc_wsdl
 
-from .conftest import AUTH, school_data
+from .conftest import AUTH, NS, school_data
 from .wire import envelope, faultstring, operation_names, post
 
 PILOT_NS = "urn:lycee-pilote:hpsw"
@@ -260,3 +261,34 @@ def test_cli_rejects_an_unknown_profile(tmp_path: Path) -> None:
     args = ["emulate", "hyperplanning", "--data", str(data), "--user", "u", "--password", "p"]
     result = CliRunner().invoke(app, [*args, "--profile", "secret"])
     assert result.exit_code == 2
+
+
+def test_a_captured_rpc_encoded_wsdl_is_served_and_answered_encoded(
+    capture_dir: Path, fresh_emu: Callable[..., RunningEmulator]
+) -> None:
+    """DIR/RpcEncoded.xml is served at wsdl/RpcEncoded, and an operation it alone declares
+    is answered in RPC/encoded form (SOAP-ENC array) to a PHP-style request."""
+    rpc = rpc_wsdl("https://hp.lycee-pilote.invalid/hpsw", "public")
+    (capture_dir / "RpcEncoded.xml").write_text(rpc, encoding="utf-8")
+    emu = fresh_emu(wsdl_dir=capture_dir)
+    served = httpx.get(f"{emu.url}/wsdl/RpcEncoded", auth=AUTH)
+    assert served.content == rpc.encode()
+    body = (
+        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+        f'xmlns:ns1="{NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'SOAP-ENV:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><SOAP-ENV:Body>'
+        '<ns1:NomsTableauDeSalles><ATableau><item xsi:type="xsd:int">3</item></ATableau>'
+        "</ns1:NomsTableauDeSalles></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    )
+    reply = post(f"{emu.url}/RpcEncoded/IHpSvcWSalles", body)
+    assert reply.status_code == 200, reply.text
+    result = etree.fromstring(reply.content).find(f".//{{{NS}}}NomsTableauDeSallesResponse/return")
+    assert result is not None
+    enc = "http://schemas.xmlsoap.org/soap/encoding/"
+    assert result.get(f"{{{enc}}}arrayType") == "xsd:string[1]"
+    assert [i.text for i in result.iter("item")] == [school_data()["rooms"][2]["name"]]
+    # declared by RpcEncoded.xml only: a literal call is answered literal, in its namespace
+    literal = post(f"{emu.url}/IHpSvcWCours", envelope("<hp:TousLesCours/>"))
+    assert literal.status_code == 200
+    keys = etree.fromstring(literal.content).iter("THpSvcWCleCours")
+    assert len(list(keys)) == len(school_data()["courses"])
