@@ -7,12 +7,21 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from hpsync.errors import UsageError
+
+
+class EmulatorProfile(StrEnum):
+    """What the Hyperplanning emulator serves (see emulators/hyperplanning/spec.py)."""
+
+    full = "full"
+    public = "public"
+
 
 emulate_app = typer.Typer(help="Run a service emulator on loopback.", no_args_is_help=True)
 
@@ -46,20 +55,42 @@ def emulate_hyperplanning(
         bool, typer.Option("--no-z", help="Send date-times without the 'Z' quirk.")
     ] = False,
     latency: Annotated[float, typer.Option("--latency", help="Seconds added per call.")] = 0.0,
+    profile: Annotated[
+        EmulatorProfile,
+        typer.Option(
+            "--profile",
+            help="full: everything the emulator answers; public: only what public "
+            "evidence supports (C/P), soap:address naming another host.",
+        ),
+    ] = EmulatorProfile.full,
+    wsdl_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--wsdl",
+            help="Serve the WSDL documents captured in DIR (DIR/wsdl.xml, optional "
+            "DIR/IHpSvcW<Interface>.xml) and answer only the operations they declare.",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve a school snapshot as a HYPERPLANNING Service Web (SOAP) until Ctrl-C."""
     import uvicorn
 
-    from hpsync.emulators.hyperplanning import EmulatorState, School, create_app
+    from hpsync.emulators.hyperplanning import build_state, create_app
 
-    state = EmulatorState(
-        School(load_snapshot_file(data)),
-        user=user,
-        password=password,
-        root=root,
-        z_suffix=not no_z,
-        latency=latency,
-    )
+    try:
+        state = build_state(
+            load_snapshot_file(data),
+            user=user,
+            password=password,
+            root=root,
+            z_suffix=not no_z,
+            latency=latency,
+            profile=profile.value,
+            wsdl_dir=wsdl_dir,
+        )
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot serve the captured WSDL: {exc}") from None
     typer.echo(f"Hyperplanning emulator: http://{host}:{port}/{root.strip('/')}/wsdl")
     uvicorn.run(create_app(state), host=host, port=port, log_level="warning", lifespan="off")
 

@@ -1,9 +1,10 @@
-"""What each emulated operation does, keyed by operation name (see methods.OPERATIONS).
+"""What each emulated operation does, keyed by ``Operation.handler_key`` (see spec.py).
 
 A handler takes the base and the decoded parameters and returns a plain Python value
 that ``soap.encode`` serialises according to the operation's declared result type.
 Bulk ``…TableauDe…`` getters return one value per input key, in input order, and fault
-on the first unknown key like the per-key getters.
+on the first unknown key like the per-key getters. Two shapes of one name (the full and
+public ``CreerRetardEtudiant``) have two handlers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from hpsync.emulators.hyperplanning.spec import MOTIFS
 from hpsync.emulators.hyperplanning.state import HpFault, School, Seance
 
 Handler = Callable[[School, dict[str, Any]], Any]
@@ -285,7 +287,16 @@ _reg(
 )
 _reg("PromotionsEtudiant", _field("students", "AEtudiant", "promotions", []))
 _reg("RegroupementsEtudiant", _field("students", "AEtudiant", "regroupements", []))
-_reg("TDOptionsEtudiantALaDate", _field("students", "AEtudiant", "td_options", []))
+
+
+def _td_options_on(s: School, a: dict[str, Any]) -> list[int]:
+    """TD/options of a student on a date: the snapshot's, within the base's year only."""
+    groups = list(s.get("students", a["AEtudiant"]).get("td_options", []))
+    on: date = a["ADate"]
+    return groups if s.first_day <= on < s.first_day + timedelta(days=366) else []
+
+
+_reg("TDOptionsEtudiantALaDate", _td_options_on)
 _reg("PromotionsTableauDEtudiants", _bulk("students", "promotions", []))
 _reg("TDOptionsTableauDEtudiants", _bulk("students", "td_options", []))
 _reg("RegroupementsTableauDEtudiants", _bulk("students", "regroupements", []))
@@ -458,6 +469,20 @@ _reg(
         a["AEtudiant"], a["ADateHeure"], round(a["ADuree"] * 1440), a["AJustifie"]
     ),
 )
+
+
+def _delay_between(s: School, a: dict[str, Any]) -> int:
+    """The public shape: a delay from its start to its end (S-CLI passes two date-times)."""
+    start: datetime = a["ADateHeureDebut"]
+    end: datetime = a["ADateHeureFin"]
+    if end <= start:
+        raise HpFault("La fin du retard doit être postérieure à son début.")
+    minutes = round((end - start).total_seconds() / 60)
+    return s.add_delay(a["AEtudiant"], start, minutes, a["AJustifie"])
+
+
+_reg("CreerRetardEtudiant#intervalle", _delay_between)
+_reg("TousLesMotifs", lambda s, a: list(MOTIFS))
 _reg("SupprimerRetardEtudiant", lambda s, a: s.remove_delay(a["ARetard"]))
 _reg("ModifierMotifRetardEtudiant", lambda s, a: _set_reason(s, a, _delay))
 _reg(

@@ -1,9 +1,16 @@
 """The emulated Service Web as an ASGI app, and a runner on a free loopback port.
 
 Routes under the configurable root (default ``/hpsw``): ``GET wsdl`` (full),
-``GET wsdl/IHpSvcW<Interface>`` (partial), ``POST <anything>`` (SOAP 1.1, dispatched on
-the body's operation element), and test controls under ``_emulator/`` (stats, data,
-unavailable). Everything requires HTTP Basic; the base can be switched to HTTP 503.
+``GET wsdl/IHpSvcW<Interface>`` (partial), ``GET wsdl/RpcEncoded`` (RPC/encoded),
+``POST <anything>`` (SOAP 1.1, dispatched on the body's operation element; RPC/encoded when
+the envelope declares SOAP encoding or the path holds ``RpcEncoded``), and test controls
+under ``_emulator/`` (stats, data, unavailable). Everything requires HTTP Basic; the base
+can be switched to HTTP 503.
+
+What is served comes from the profile (spec.py: ``full`` or ``public``) or from WSDL
+documents captured from a real server (captured.py). In the public profile every
+``soap:address`` names another host (``PUBLIC_ADDRESS``), as a real server behind a proxy
+does; requests still work on whatever URL the client was configured with.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -25,19 +33,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from hpsync.emulators.hyperplanning.captured import CapturedWsdl, load_captured
 from hpsync.emulators.hyperplanning.handlers import HANDLERS
 from hpsync.emulators.hyperplanning.soap import (
+    Reply,
     WireOptions,
     decode_params,
     fault,
     parse_request,
     response,
 )
+from hpsync.emulators.hyperplanning.spec import PROFILES, Operation, Profile, by_name, interfaces
 from hpsync.emulators.hyperplanning.state import HpFault, School
-from hpsync.emulators.hyperplanning.wsdl import wsdl
-from hpsync.hyperplanning.methods import INTERFACES
+from hpsync.emulators.hyperplanning.wsdl import rpc_wsdl, wsdl
 
 _XML = "text/xml; charset=utf-8"
+
+#: Scheme, host and port the public profile writes into every ``soap:address``: a name
+#: that never resolves (RFC 2606), so a client that trusts the WSDL's address fails.
+PUBLIC_ADDRESS = "http://hpsw.internal.invalid:8080"
 
 
 @dataclass
@@ -54,6 +68,20 @@ class EmulatorState:
     latency: float = 0.0
     denied_interfaces: set[str] = field(default_factory=set)
     calls: Counter[str] = field(default_factory=Counter)
+    profile: Profile = "full"
+    advertised_base: str | None = None  # scheme://host[:port] of soap:address; None = request's
+    captured: CapturedWsdl | None = None
+
+    @property
+    def known(self) -> dict[str, Operation]:
+        """The operations this server answers, by name."""
+        return self.captured.operations if self.captured else by_name(self.profile)
+
+    def reply(self, op: Operation, encoded: bool) -> Reply:
+        """How to write the answer to ``op``."""
+        if self.captured is not None:
+            return self.captured.reply(op.name, encoded)
+        return Reply(encoded=encoded)
 
     def authorised(self, request: Request) -> bool:
         """Check HTTP Basic credentials (any login string, incl. ``ORG\\api@x``)."""
@@ -102,27 +130,36 @@ def create_app(state: EmulatorState) -> Starlette:
             return await _control(request, rest.removeprefix("_emulator").strip("/"))
         if state.unavailable:
             return _unavailable()
-        base_url = str(request.base_url).rstrip("/") + root
+        host = state.advertised_base or str(request.base_url)
+        address_base = host.rstrip("/") + root
         if request.method == "GET":
-            return _wsdl_response(rest, base_url)
+            return _wsdl_response(rest, address_base)
         if state.fail_next > 0:
             state.fail_next -= 1
             return _unavailable()
-        return await _soap(request)
+        return await _soap(request, "RpcEncoded" in rest.split("/"))
 
-    def _wsdl_response(rest: str, base_url: str) -> Response:
+    def _wsdl_response(rest: str, address_base: str) -> Response:
+        if state.captured is not None:
+            document = state.captured.document(rest)
+            if document is None:
+                return Response("Document WSDL inconnu", status_code=404)
+            return Response(document, media_type=_XML)
         if rest == "wsdl":
-            return Response(wsdl(base_url), media_type=_XML)
+            return Response(wsdl(address_base, state.profile), media_type=_XML)
+        if rest == "wsdl/RpcEncoded":
+            return Response(rpc_wsdl(address_base, state.profile), media_type=_XML)
         prefix = "wsdl/IHpSvcW"
-        if rest.startswith(prefix) and rest[len(prefix) :] in INTERFACES:
-            return Response(wsdl(base_url, rest[len(prefix) :]), media_type=_XML)
+        if rest.startswith(prefix) and rest[len(prefix) :] in interfaces(state.profile):
+            return Response(wsdl(address_base, state.profile, rest[len(prefix) :]), media_type=_XML)
         return Response("Document WSDL inconnu", status_code=404)
 
-    async def _soap(request: Request) -> Response:
+    async def _soap(request: Request, rpc_path: bool) -> Response:
         body = await request.body()
         wire = WireOptions(timezone=state.school.timezone, z_suffix=state.z_suffix)
         try:
-            op, element = parse_request(body)
+            call = parse_request(body, state.known)
+            op, element = call.op, call.element
             state.calls[op.name] += 1
             if state.latency:
                 await asyncio.sleep(state.latency)
@@ -134,8 +171,9 @@ def create_app(state: EmulatorState) -> Starlette:
                 )
             params = decode_params(op, element, wire)
             with state.school.lock:
-                result = HANDLERS[op.name](state.school, params)
-            return Response(response(op, result, wire), media_type=_XML)
+                result = HANDLERS[op.handler_key](state.school, params)
+            reply = state.reply(op, call.encoded or rpc_path)
+            return Response(response(op, result, wire, reply), media_type=_XML)
         except HpFault as exc:
             return Response(fault(exc.message, client=exc.client), status_code=500, media_type=_XML)
 
@@ -201,6 +239,44 @@ class RunningEmulator:
         self.stop()
 
 
+def build_state(
+    data: dict[str, Any],
+    *,
+    user: str,
+    password: str,
+    root: str = "/hpsw",
+    z_suffix: bool = True,
+    latency: float = 0.0,
+    denied_interfaces: set[str] | None = None,
+    profile: str = "full",
+    wsdl_dir: Path | None = None,
+    advertised_base: str | None = None,
+) -> EmulatorState:
+    """The state of a server over a snapshot (shared by ``start_emulator`` and the CLI).
+
+    ``advertised_base`` (``scheme://host[:port]``) goes into every generated
+    ``soap:address``; by default the request's own in the full profile and
+    ``PUBLIC_ADDRESS`` in the public one.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILES)}")
+    chosen: Profile = "public" if profile == "public" else "full"
+    if advertised_base is None and chosen == "public":
+        advertised_base = PUBLIC_ADDRESS
+    return EmulatorState(
+        School(data),
+        user=user,
+        password=password,
+        root=root,
+        z_suffix=z_suffix,
+        latency=latency,
+        denied_interfaces=set(denied_interfaces or ()),
+        profile=chosen,
+        advertised_base=advertised_base,
+        captured=load_captured(wsdl_dir, chosen) if wsdl_dir is not None else None,
+    )
+
+
 def start_emulator(
     data: dict[str, Any],
     *,
@@ -212,15 +288,26 @@ def start_emulator(
     z_suffix: bool = True,
     latency: float = 0.0,
     denied_interfaces: set[str] | None = None,
+    profile: str = "full",
+    wsdl_dir: Path | None = None,
+    advertised_base: str | None = None,
 ) -> RunningEmulator:
-    """Serve a school snapshot on loopback (port 0 = a free port) in a background thread."""
-    state = EmulatorState(
-        School(data),
+    """Serve a school snapshot on loopback (port 0 = a free port) in a background thread.
+
+    ``profile``: ``full`` (everything the emulator can answer) or ``public`` (only what
+    public evidence supports, spec.py). ``wsdl_dir``: serve the WSDL documents captured
+    there and answer only what they declare (captured.py).
+    """
+    state = build_state(
+        data,
         user=user,
         password=password,
         root=root,
         z_suffix=z_suffix,
         latency=latency,
-        denied_interfaces=set(denied_interfaces or ()),
+        denied_interfaces=denied_interfaces,
+        profile=profile,
+        wsdl_dir=wsdl_dir,
+        advertised_base=advertised_base,
     )
     return RunningEmulator(state, host, port)

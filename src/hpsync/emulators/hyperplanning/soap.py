@@ -1,13 +1,19 @@
-"""SOAP 1.1 document/literal wrapped on the wire: parse a request, encode a result or fault.
+"""SOAP 1.1 on the wire: parse a request, encode a result or a fault.
 
-Requests are parsed with entities, DTDs and network access disabled. Responses are built
-as strings (fast enough for 15k seances in one bulk answer). Date-times leave as the
-base's wall time, suffixed ``Z`` when the quirk is on (the real service labels local time
-as UTC); a ``Z`` coming in is read the same way, a real offset is converted.
+Two flavours, as the real service publishes both (hyperplanning-api.md §1.4):
+document/literal wrapped (``/wsdl``, what zeep and node-soap use) and RPC/encoded
+(``/wsdl/RpcEncoded``, what PHP's ``SoapClient`` uses: SOAP-ENC arrays of ``item``,
+``xsi:type`` on every value). Parameters are read by their local names either way, so one
+decoder serves both. Requests are parsed with entities, DTDs and network access disabled.
+Responses are built as strings (fast enough for 15k seances in one bulk answer).
+Date-times leave as the base's wall time, suffixed ``Z`` when the quirk is on (the real
+service labels local time as UTC); a ``Z`` coming in is read the same way, a real offset
+is converted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,12 +22,15 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from hpsync.emulators.hyperplanning.spec import Operation
+from hpsync.emulators.hyperplanning.spec_types import TYPES
 from hpsync.emulators.hyperplanning.state import HpFault
-from hpsync.hyperplanning.methods import BY_NAME, Operation
-from hpsync.hyperplanning.soap_types import TYPES
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP_ENC = "http://schemas.xmlsoap.org/soap/encoding/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XSD = "http://www.w3.org/2001/XMLSchema"
+#: Our guess (hyperplanning-api.md §1.3: not observed); clients read it from the WSDL.
 NAMESPACE = "http://www.indexeducation.com/frahtm/HpSvcW.html"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -35,12 +44,39 @@ class WireOptions:
     z_suffix: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """How one answer is written: its namespace, element names and flavour.
+
+    Generated WSDLs answer in ``NAMESPACE`` with qualified children and a ``return``
+    element; a captured WSDL may say otherwise, and its clients expect what it says.
+    """
+
+    namespace: str = NAMESPACE
+    qualified: bool = True
+    result: str = "return"
+    encoded: bool = False  # RPC/encoded instead of document/literal
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One parsed request: the operation, its element, and whether it is RPC/encoded."""
+
+    op: Operation
+    element: etree._Element
+    encoded: bool
+
+
 def _local(tag: object) -> str:
     return etree.QName(str(tag)).localname if isinstance(tag, str) else ""
 
 
-def parse_request(body: bytes) -> tuple[Operation, etree._Element]:
-    """Find the operation element in a SOAP 1.1 envelope."""
+def _declares_encoding(*elements: etree._Element) -> bool:
+    return any(SOAP_ENC in (e.get(f"{{{SOAP_ENV}}}encodingStyle") or "") for e in elements)
+
+
+def parse_request(body: bytes, known: Mapping[str, Operation]) -> Call:
+    """Find the operation element in a SOAP 1.1 envelope among the ``known`` operations."""
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -54,10 +90,10 @@ def parse_request(body: bytes) -> tuple[Operation, etree._Element]:
     if not calls:
         raise HpFault("Corps SOAP vide.")
     element = calls[0]
-    op = BY_NAME.get(_local(element.tag))
+    op = known.get(_local(element.tag))
     if op is None:
         raise HpFault(f"Méthode inconnue : {_local(element.tag)}.")
-    return op, element
+    return Call(op, element, _declares_encoding(root, bodies[0], element))
 
 
 def decode_params(op: Operation, element: etree._Element, wire: WireOptions) -> dict[str, Any]:
@@ -145,23 +181,57 @@ def _scalar(value: Any, base: str, wire: WireOptions) -> str:
     return escape(str(value))
 
 
-def _envelope(inner: str) -> bytes:
+def _type_ref(type_name: str) -> str:
+    return type_name if type_name.startswith("xsd:") else f"hp:{type_name}"
+
+
+def encode_rpc(value: Any, type_name: str, tag: str, wire: WireOptions) -> str:
+    """One RPC/encoded element: ``xsi:type`` everywhere, SOAP-ENC arrays of ``item``."""
+    spec = TYPES[type_name]
+    if spec.kind == "array":
+        items = list(value or [])
+        inner = "".join(encode_rpc(v, spec.item_type, "item", wire) for v in items)
+        return (
+            f'<{tag} xsi:type="SOAP-ENC:Array" '
+            f'SOAP-ENC:arrayType="{_type_ref(spec.item_type)}[{len(items)}]">{inner}</{tag}>'
+        )
+    if value is None:
+        return f'<{tag} xsi:nil="true"/>'
+    if spec.kind == "struct":
+        inner = "".join(encode_rpc(value.get(f), t, f, wire) for f, t in spec.fields)
+        return f'<{tag} xsi:type="{_type_ref(type_name)}">{inner}</{tag}>'
+    return f'<{tag} xsi:type="{_type_ref(type_name)}">{_scalar(value, spec.base, wire)}</{tag}>'
+
+
+def _envelope(inner: str, *, encoded: bool = False) -> bytes:
+    extra = (
+        f' xmlns:xsd="{XSD}" xmlns:SOAP-ENC="{SOAP_ENC}" soap:encodingStyle="{SOAP_ENC}"'
+        if encoded
+        else ""
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<soap:Envelope xmlns:soap="{SOAP_ENV}" xmlns:xsi="{XSI}">'
+        f'<soap:Envelope xmlns:soap="{SOAP_ENV}" xmlns:xsi="{XSI}"{extra}>'
         f"<soap:Body>{inner}</soap:Body></soap:Envelope>"
     ).encode()
 
 
-def response(op: Operation, result: Any, wire: WireOptions) -> bytes:
-    """The wrapped response ``<OpResponse>`` with ``return`` or the out-parameters."""
+def response(op: Operation, result: Any, wire: WireOptions, reply: Reply | None = None) -> bytes:
+    """The wrapped response ``<OpResponse>`` with the result or the out-parameters."""
+    reply = reply or Reply()
+    write = encode_rpc if reply.encoded else encode
     if op.outputs:
-        inner = "".join(encode(result[name], t, name, wire) for name, t in op.outputs)
+        inner = "".join(write(result[name], t, name, wire) for name, t in op.outputs)
     elif op.returns is not None:
-        inner = encode(result, op.returns, "return", wire)
+        inner = write(result, op.returns, reply.result, wire)
     else:
         inner = ""
-    return _envelope(f'<{op.name}Response xmlns="{NAMESPACE}">{inner}</{op.name}Response>')
+    wrapper = f"{op.name}Response"
+    if reply.qualified and not reply.encoded:
+        body = f'<{wrapper} xmlns="{reply.namespace}">{inner}</{wrapper}>'
+    else:
+        body = f'<hp:{wrapper} xmlns:hp="{reply.namespace}">{inner}</hp:{wrapper}>'
+    return _envelope(body, encoded=reply.encoded)
 
 
 def fault(message: str, *, client: bool = True) -> bytes:
