@@ -1,9 +1,10 @@
-"""The emulator's own route table: independent of the client, consistent with itself and
-with the app it builds."""
+"""The emulator's own route table: independent of the client, consistent with itself, with
+the app it builds and with its documentation."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,11 @@ import pytest
 from hpsync.emulators.edusign import Settings, build_state
 from hpsync.emulators.edusign.app import create_app
 from hpsync.emulators.edusign.profiles import PROFILES
-from hpsync.emulators.edusign.routes import ROUTES, RateClass, served
+from hpsync.emulators.edusign.routes import ROUTES, RateClass, RouteSpec, served
 
 ROOT = Path(__file__).resolve().parents[2]
 EMULATOR = ROOT / "src" / "hpsync" / "emulators" / "edusign"
+DOC = ROOT / "docs" / "edusign-emulator.md"
 FORBIDDEN = (
     "hpsync.edusign",
     "hpsync.hyperplanning",
@@ -126,3 +128,33 @@ def test_the_app_serves_the_table(profile: str, tmp_path: Path) -> None:
     finally:
         state.store.close()
     assert mounted == sorted(r.key for r in served(profile))
+
+
+def _doc_rows() -> dict[str, list[str]]:
+    text = DOC.read_text()
+    section = text.split("## Route table and evidence", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        match = re.fullmatch(r"`([A-Z]+ /\S+)`", cells[0]) if line.startswith("|") else None
+        if match:
+            rows[match.group(1)] = cells[1:]
+    return rows
+
+
+def _expected_cells(route: RouteSpec) -> list[str]:
+    return [
+        str(route.rate),
+        route.verdict,
+        ", ".join(route.sources) or "–",
+        ", ".join(p for p in PROFILES if p in route.profiles),
+    ]
+
+
+def test_every_route_is_documented_with_its_rate_verdict_and_profiles() -> None:
+    """docs/edusign-emulator.md lists every route of the table, and only those, with the
+    table's rate class, verdict, sources and profiles."""
+    rows = _doc_rows()
+    assert sorted(rows) == sorted(r.key for r in ROUTES)
+    wrong = {r.key: rows[r.key][:4] for r in ROUTES if rows[r.key][:4] != _expected_cells(r)}
+    assert wrong == {}
