@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 from hpsync.emulators.edusign import (
     attendance,
@@ -31,6 +32,8 @@ from hpsync.emulators.edusign import (
 )
 from hpsync.emulators.edusign.gateway import Handler
 from hpsync.emulators.edusign.profiles import BOTH, FULL_ONLY
+
+Verdict = Literal["C", "P", "I", "X"]
 
 
 class RateClass(enum.StrEnum):
@@ -48,7 +51,7 @@ class RouteSpec:
     template: str
     handler: Handler
     scope: str  # the permission scope a key needs (D-PERM families, ``spec.SCOPES``)
-    verdict: str  # C, P, I or X
+    verdict: Verdict
     sources: tuple[str, ...]  # source tags of the references
     rate: RateClass = RateClass.NORMAL
     profiles: frozenset[str] = BOTH
