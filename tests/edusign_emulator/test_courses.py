@@ -67,7 +67,6 @@ def test_course_validation(api: httpx.Client) -> None:
         "START is required",
         "END is required",
         "PROFESSOR is required",
-        "NEED_STUDENTS_SIGNATURE is required",
     ]
 
 
@@ -99,7 +98,8 @@ def test_locked_course_refuses_edits_until_unlocked(api: httpx.Client) -> None:
     """After GET lock, roster, state and course edits fail; PATCH unlock allows them again."""
     sid, other = make_student(api, 1), make_student(api, 2)
     cid = make_course(api, make_professor(api), [sid])
-    assert ok(api.get(f"/v1/course/lock/{cid}")) is True
+    link = ok(api.get(f"/v1/course/lock/{cid}"))["link"]
+    assert link.endswith(".pdf")
     assert ok(api.get(f"/v1/course/{cid}"))["LOCKED"] == 1
     assert "locked" in error(api.put(f"/v1/course/attendance/{cid}", json={"studentId": other}))
     assert "locked" in error(
@@ -108,7 +108,7 @@ def test_locked_course_refuses_edits_until_unlocked(api: httpx.Client) -> None:
     assert "locked" in error(api.patch("/v1/course", json={"course": {"ID": cid, "NAME": "Z"}}))
     ok(api.patch(f"/v1/course/unlock/{cid}"))
     ok(api.put(f"/v1/course/attendance/{cid}", json={"studentId": other}))
-    assert ok(api.post(f"/v1/course/lock/{cid}")) is True
+    assert ok(api.post(f"/v1/course/lock/{cid}")) == {"link": link}
 
 
 def test_presential_states(api: httpx.Client) -> None:

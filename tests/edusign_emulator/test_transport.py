@@ -115,7 +115,7 @@ def test_heavy_routes_have_their_own_budget() -> None:
         client.close()
 
 
-def test_emulator_heavy_routes_come_from_the_client_table() -> None:
+def test_emulator_heavy_routes_are_the_v3_batches_and_roster_puts() -> None:
     """The emulator's heavy routes are exactly the v3 batch upserts and roster PUTs (§4)."""
     with start_emulator(schools=[("S", "k")]) as emu:
         limits = httpx.get(emu.url + "/_emulator/stats").json()["limits"]

@@ -35,6 +35,14 @@ def emulate_edusign(
     strict_api_id: Annotated[
         bool, typer.Option("--strict-api-id", help="Refuse a second live record per API_ID.")
     ] = False,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="'full' (every route, hpsync's guesses too) or 'public' (only what public "
+            "evidence supports, in its public shape).",
+        ),
+    ] = "full",
 ) -> None:
     """Serve Edusign v1 (/v1) and v3 (/v3) for one or more schools."""
     import uvicorn
@@ -50,14 +58,19 @@ def emulate_edusign(
         )
     if rate_mode not in ("slow", "429"):
         raise UsageError("--rate-mode must be 'slow' or '429'")
+    if profile not in ("full", "public"):
+        raise UsageError("--profile must be 'full' or 'public'")
     settings = Settings(
         test_controls=test_controls,
         rate_scale=rate_scale,
         rate_mode=rate_mode,
         strict_api_id=strict_api_id,
+        profile=profile,
     )
     state = build_state(pairs, db_path=db, settings=settings)
-    typer.echo(f"Edusign emulator: http://{host}:{port}/v1 (data: {state.store.path})")
+    typer.echo(
+        f"Edusign emulator: http://{host}:{port}/v1 (profile: {profile}, data: {state.store.path})"
+    )
     uvicorn.run(create_app(state), host=host, port=port, log_level="warning", lifespan="off")
 
 

@@ -1,7 +1,9 @@
 """Edusign REST API emulator (v1 + v3 on one server), built from the reference alone.
 
-Start it with :func:`start_emulator` (tests, demo) or ``hpsync emulate edusign`` (CLI);
-see docs/edusign-emulator.md for the routes, policies and test controls.
+Start it with :func:`start_emulator` (tests, demo) or ``hpsync emulate edusign`` (CLI),
+on the ``full`` (default) or ``public`` profile; its routes, their rate classes and
+evidence are its own table (``routes.py``), never hpsync's client's. See
+docs/edusign-emulator.md for the routes, profiles, policies and test controls.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any
 
 from hpsync.emulators.edusign import courses, timefmt
 from hpsync.emulators.edusign.fields import page_args, public, text
-from hpsync.emulators.edusign.gateway import ApiError, Call, Handler
+from hpsync.emulators.edusign.gateway import ApiError, Call
 from hpsync.emulators.edusign.storage import Doc, Tx
 
 ABSENCE_PAGE = 100
@@ -158,19 +158,3 @@ def patch_school(call: Call) -> Doc:
         raise ApiError(["NAME is required"])
     call.tx.save_school(school)
     return public(school)
-
-
-ROUTES: list[tuple[str, str, Handler, dict[str, Any]]] = [
-    ("PATCH", "/v1/presential-states/set-absent/{courseId}/{studentId}", set_absent, {}),
-    ("PATCH", "/v1/presential-states/set-delay/{courseId}/{studentId}", set_delay, {}),
-    (
-        "PATCH",
-        "/v1/presential-states/set-early-departure/{courseId}/{studentId}",
-        set_early_departure,
-        {},
-    ),
-    ("GET", "/v1/justified-absence/absence-reason", absence_reasons, {"scope": "absences"}),
-    ("GET", "/v1/justified-absence", list_absences, {"scope": "absences"}),
-    ("GET", "/v1/school", get_school, {"scope": "school"}),
-    ("PATCH", "/v1/school", patch_school, {"scope": "school"}),
-]

@@ -224,14 +224,14 @@ def find(tx: Tx, cid: Any) -> Doc:
     """A course by id, or a business error."""
     course = tx.get("course", text(cid))
     if course is None:
-        raise ApiError("Course not found")
+        raise ApiError("Course not found", key="course_not_found")
     return course
 
 
 def unlocked(course: Doc) -> Doc:
     """The course, or a business error when its sheet is locked."""
     if course.get("LOCKED"):
-        raise ApiError("Course is locked")
+        raise ApiError("Course is locked", key="course_locked")
     return course
 
 

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from hpsync.emulators.edusign.faults import Fault
+from hpsync.emulators.edusign.profiles import PUBLIC_TEXTS, HasProfile, is_public
 from hpsync.emulators.edusign.state import EmuState
 from hpsync.emulators.edusign.storage import Doc, Tx
 
@@ -32,11 +33,22 @@ _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class ApiError(Exception):
-    """A v1 business failure: HTTP 200 with ``{status: error, message}``."""
+    """A v1 business failure: HTTP 200 with ``{status: error, message}``.
 
-    def __init__(self, message: str | list[str]) -> None:
+    ``key`` names the failure when the public profile words it differently
+    (``profiles.PUBLIC_TEXTS``); ``message`` is the full profile's text.
+    """
+
+    def __init__(self, message: str | list[str], *, key: str = "") -> None:
         super().__init__(str(message))
         self.payload = message
+        self.key = key
+
+    def text_for(self, settings: HasProfile) -> str | list[str]:
+        """The message as the running profile words it."""
+        if is_public(settings) and self.key in PUBLIC_TEXTS:
+            return PUBLIC_TEXTS[self.key]
+        return self.payload
 
 
 class V3Error(Exception):
@@ -65,6 +77,11 @@ class Call:
     query: dict[str, str]
     body: Any
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def public(self) -> bool:
+        """Whether the emulator runs the ``public`` profile (answers in public shape)."""
+        return is_public(self.state.settings)
 
     def now(self) -> datetime:
         """The emulator clock."""
@@ -214,7 +231,7 @@ async def _answer(
             result = handler(call)
             school = tx.school() if call.events else {}
     except ApiError as exc:
-        return failure(exc.payload)
+        return failure(exc.text_for(state.settings))
     except V3Error as exc:
         return _v3_error(exc)
     except Exception:

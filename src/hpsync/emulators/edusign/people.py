@@ -69,15 +69,25 @@ def check_unique(tx: Tx, kind: str, doc: Doc, *, strict_api_id: bool) -> None:
         d for d in tx.by_email(kind, doc["EMAIL"]) if d["ID"] != doc["ID"] and not d["HIDDEN"]
     ]
     if doc["EMAIL"] and others:
-        raise ApiError(f"A {kind} with the email {doc['EMAIL']} already exists")
+        raise ApiError(
+            f"A {kind} with the email {doc['EMAIL']} already exists",
+            key="professor_exists" if kind == "professor" else "",
+        )
     if strict_api_id and doc["API_ID"]:
         same = [d for d in tx.by_api_id(kind, doc["API_ID"]) if d["ID"] != doc["ID"]]
         if any(not d["HIDDEN"] for d in same):
             raise ApiError(f"A {kind} with the API_ID {doc['API_ID']} already exists")
 
 
-def apply_fields(tx: Tx, kind: str, doc: Doc, fields: Doc) -> None:
-    """Copy the writable fields present in ``fields`` onto ``doc`` (coercing types)."""
+def apply_fields(
+    tx: Tx, kind: str, doc: Doc, fields: Doc, *, followers_checked: bool = True
+) -> None:
+    """Copy the writable fields present in ``fields`` onto ``doc`` (coercing types).
+
+    ``followers_checked``: ``STUDENT_FOLLOWER_ID`` must name externals (the ``full``
+    profile's invented ``/v1/externals``). Without externals (``public``) what the ids
+    point to is unknown (reference §12, [I]), so they are stored as given.
+    """
     for name in text_fields(kind):
         if name in fields:
             doc[name] = text(fields[name])
@@ -94,7 +104,8 @@ def apply_fields(tx: Tx, kind: str, doc: Doc, fields: Doc) -> None:
         return
     if "STUDENT_FOLLOWER_ID" in fields:
         followers = id_list(fields["STUDENT_FOLLOWER_ID"])
-        v1_externals.check_followers(tx, followers)
+        if followers_checked:
+            v1_externals.check_followers(tx, followers)
         doc["STUDENT_FOLLOWER_ID"] = followers
     for name in ("STUDENT_CARD", "NEW_PASSWORD_NEEDED"):
         if name in fields:
@@ -123,11 +134,25 @@ def set_student_groups(tx: Tx, student: Doc, group_ids: list[str]) -> None:
     student["GROUPS"] = list(dict.fromkeys(group_ids))
 
 
-def create(tx: Tx, kind: str, fields: Doc, *, now: str, strict_api_id: bool) -> Doc:
+def create(
+    tx: Tx,
+    kind: str,
+    fields: Doc,
+    *,
+    now: str,
+    strict_api_id: bool,
+    followers_checked: bool = True,
+) -> Doc:
     """A new person from UPPER_SNAKE fields (already validated for required ones)."""
     doc = blank(kind, tx.school_id, now)
     groups = fields.get("GROUPS")
-    apply_fields(tx, kind, doc, {k: v for k, v in fields.items() if k != "GROUPS"})
+    apply_fields(
+        tx,
+        kind,
+        doc,
+        {k: v for k, v in fields.items() if k != "GROUPS"},
+        followers_checked=followers_checked,
+    )
     check_unique(tx, kind, doc, strict_api_id=strict_api_id)
     tx.insert(kind, doc)
     if kind == "student" and groups not in (None, "", []):
@@ -136,9 +161,24 @@ def create(tx: Tx, kind: str, fields: Doc, *, now: str, strict_api_id: bool) -> 
     return doc
 
 
-def update(tx: Tx, kind: str, doc: Doc, fields: Doc, *, now: str, strict_api_id: bool) -> Doc:
+def update(
+    tx: Tx,
+    kind: str,
+    doc: Doc,
+    fields: Doc,
+    *,
+    now: str,
+    strict_api_id: bool,
+    followers_checked: bool = True,
+) -> Doc:
     """Apply a partial update to a stored person."""
-    apply_fields(tx, kind, doc, {k: v for k, v in fields.items() if k != "ID"})
+    apply_fields(
+        tx,
+        kind,
+        doc,
+        {k: v for k, v in fields.items() if k != "ID"},
+        followers_checked=followers_checked,
+    )
     check_unique(tx, kind, doc, strict_api_id=strict_api_id)
     doc["DATE_UPDATED"] = now
     tx.update(kind, doc)

@@ -13,6 +13,8 @@ from typing import Any
 import uvicorn
 
 from hpsync.emulators.edusign.app import create_app
+from hpsync.emulators.edusign.profiles import FULL
+from hpsync.emulators.edusign.profiles import check as check_profile
 from hpsync.emulators.edusign.ratelimit import RateLimiter
 from hpsync.emulators.edusign.spec import SchoolSpec, Settings, as_school_specs
 from hpsync.emulators.edusign.state import EmuState
@@ -109,11 +111,14 @@ def start_emulator(
     host: str = "127.0.0.1",
     port: int = 0,
     rate_clock: Callable[[], float] | None = None,
+    profile: str = FULL,
 ) -> RunningEdusign:
     """Serve Edusign v1 + v3 for ``schools`` on loopback (port 0 = a free port).
 
     ``rate_clock`` (tests) replaces ``time.monotonic`` for the rate windows, so a test can
     share a fake clock with the client and run minutes of traffic instantly.
+    ``profile``: ``"full"`` (every route, hpsync's guesses included) or ``"public"`` (only
+    what public evidence supports, in its public shape; see ``profiles.py``).
     """
     if rate_mode not in ("slow", "429"):
         raise ValueError("rate_mode must be 'slow' or '429'")
@@ -122,6 +127,7 @@ def start_emulator(
         rate_scale=rate_scale,
         rate_mode=rate_mode,
         strict_api_id=strict_api_id,
+        profile=check_profile(profile),
     )
     state = build_state(schools, db_path=db_path, settings=settings)
     if rate_clock is not None:

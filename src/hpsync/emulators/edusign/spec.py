@@ -66,6 +66,8 @@ class Settings:
     per_minute: int = 480
     heavy_per_minute: int = 24
     idempotency_seconds: float = 5.0
+    #: "full" or "public" (``profiles.py``); fixed at start: it decides the routes served
+    profile: str = "full"
 
     def limits(self) -> tuple[int, int]:
         """(normal, heavy) requests per 60 s per key after scaling (at least 1)."""

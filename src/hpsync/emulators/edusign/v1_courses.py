@@ -7,7 +7,8 @@ from typing import Any
 
 from hpsync.emulators.edusign import courses, timefmt
 from hpsync.emulators.edusign.fields import ids_of, page_args, public, require
-from hpsync.emulators.edusign.gateway import ApiError, Call, Handler
+from hpsync.emulators.edusign.gateway import ApiError, Call
+from hpsync.emulators.edusign.profiles import PUBLIC_TEXTS, attendance_list_link
 
 COURSE_PAGE = 40
 MAX_SPAN_DAYS = 90
@@ -98,11 +99,15 @@ def get_id(call: Call) -> dict[str, str]:
 
 
 def create_course(call: Call) -> dict[str, str]:
-    """POST ``{"course": {...}}``; roster = STUDENTS ∪ members of SCHOOL_GROUP."""
+    """POST ``{"course": {...}}``; roster = STUDENTS ∪ members of SCHOOL_GROUP.
+
+    ``NEED_STUDENTS_SIGNATURE`` is optional and defaults to 1 ([I]): MC marks it required,
+    and R-AIKKU sends it, but three independent real clients never do (PY-SDK, L-WAGON,
+    M-MOD) and Pipedream spells it ``NEED_STUDENT_SIGNATURE``; a sheet that asks students
+    to sign is the plausible default of an attendance service.
+    """
     fields = call.wrapped("course")
-    if "NEED_STUDENT_SIGNATURE" in fields and "NEED_STUDENTS_SIGNATURE" not in fields:
-        fields = {**fields, "NEED_STUDENTS_SIGNATURE": fields["NEED_STUDENT_SIGNATURE"]}
-    require(fields, ("NAME", "START", "END", "PROFESSOR", "NEED_STUDENTS_SIGNATURE"))
+    require(fields, ("NAME", "START", "END", "PROFESSOR"))
     course = courses.blank(call.tx.school_id, call.now_text())
     courses.apply_v1_fields(call.tx, course, fields)
     call.tx.insert("course", course)
@@ -137,9 +142,16 @@ def _student_id(call: Call) -> str:
 
 
 def add_attendance(call: Call) -> bool:
-    """PUT ``/v1/course/attendance/{id}`` ``{studentId}``: put one student on the sheet."""
+    """PUT ``/v1/course/attendance/{id}`` ``{studentId}``: put one student on the sheet.
+
+    A student already on it: ``full`` says nothing; ``public`` answers the error text
+    L-WAGON rescues ("Student already in the list", [P]).
+    """
     course = courses.unlocked(courses.find(call.tx, call.params["id"]))
-    courses.add_students(call.tx, course, [_student_id(call)])
+    sid = _student_id(call)
+    if call.public and sid in courses.student_roster(course):
+        raise ApiError(PUBLIC_TEXTS["student_already_on_sheet"])
+    courses.add_students(call.tx, course, [sid])
     courses.touch(call.tx, course, call.now_text())
     return True
 
@@ -155,14 +167,25 @@ def remove_attendance(call: Call) -> bool:
     return True
 
 
-def lock(call: Call) -> bool:
-    """GET (or POST) ``/v1/course/lock/{id}``: finalise the sheet."""
+def lock(call: Call) -> dict[str, str]:
+    """GET (or, ``full`` only, POST) ``/v1/course/lock/{id}``: finalise the sheet.
+
+    Answers ``{link}``, the attendance-list PDF (evidence §2 row 14; L-WAGON reads
+    ``result.link``), which the course then carries as ``ATTENDANCE_LIST_GENERATED``
+    (L-WAGON reads it on a locked course). Locking again: ``full`` answers the same link;
+    ``public`` answers the error L-WAGON rescues ("Course already locked", [P]).
+    """
     course = courses.find(call.tx, call.params["id"])
-    if not course["LOCKED"]:
-        course["LOCKED"] = 1
-        courses.touch(call.tx, course, call.now_text())
-        call.emit("on_course_locked", {"course": public(course)})
-    return True
+    if course["LOCKED"]:
+        if call.public:
+            raise ApiError(PUBLIC_TEXTS["course_already_locked"])
+        link = course.get("ATTENDANCE_LIST_GENERATED")
+        return {"link": str(link or attendance_list_link(call.tx.school_id, course["ID"]))}
+    course["LOCKED"] = 1
+    course["ATTENDANCE_LIST_GENERATED"] = attendance_list_link(call.tx.school_id, course["ID"])
+    courses.touch(call.tx, course, call.now_text())
+    call.emit("on_course_locked", {"course": public(course)})
+    return {"link": course["ATTENDANCE_LIST_GENERATED"]}
 
 
 def unlock(call: Call) -> bool:
@@ -171,18 +194,3 @@ def unlock(call: Call) -> bool:
     course["LOCKED"] = 0
     courses.touch(call.tx, course, call.now_text())
     return True
-
-
-ROUTES: list[tuple[str, str, Handler, dict[str, Any]]] = [
-    ("GET", "/v1/course", list_courses, {}),
-    ("POST", "/v1/course", create_course, {}),
-    ("PATCH", "/v1/course", update_course, {}),
-    ("GET", "/v1/course/get-id/{apiId}", get_id, {}),
-    ("GET", "/v1/course/lock/{id}", lock, {}),
-    ("POST", "/v1/course/lock/{id}", lock, {}),
-    ("PATCH", "/v1/course/unlock/{id}", unlock, {}),
-    ("PUT", "/v1/course/attendance/{id}", add_attendance, {"scope": "attendance"}),
-    ("DELETE", "/v1/course/attendance/{id}", remove_attendance, {"scope": "attendance"}),
-    ("GET", "/v1/course/{id}", get_course, {}),
-    ("DELETE", "/v1/course/{id}", delete_course, {}),
-]

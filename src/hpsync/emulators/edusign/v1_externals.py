@@ -19,7 +19,7 @@ from hpsync.emulators.edusign.fields import (
     text,
     wants_archived,
 )
-from hpsync.emulators.edusign.gateway import ApiError, Call, Handler
+from hpsync.emulators.edusign.gateway import ApiError, Call
 from hpsync.emulators.edusign.storage import Doc, Tx
 from hpsync.emulators.edusign.timefmt import new_id
 
@@ -132,14 +132,3 @@ def archive_external(call: Call) -> bool:
     doc.update({"HIDDEN": 1, "ARCHIVED": True, "DATE_UPDATED": call.now_text()})
     call.tx.update(KIND, doc)
     return True
-
-
-ROUTES: list[tuple[str, str, Handler, dict[str, Any]]] = [
-    ("GET", "/v1/externals", list_externals, {}),
-    ("POST", "/v1/externals", create_external, {}),
-    ("PATCH", "/v1/externals", update_external, {}),
-    ("PATCH", "/v1/externals/", update_external, {}),
-    ("GET", "/v1/externals/get-id/{apiId}", get_id, {}),
-    ("GET", "/v1/externals/{id}", get_external, {}),
-    ("DELETE", "/v1/externals/{id}", archive_external, {}),
-]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hpsync.emulators.edusign.fields import id_list, ids_of, page_args, public, require, text
-from hpsync.emulators.edusign.gateway import ApiError, Call, Handler
+from hpsync.emulators.edusign.gateway import ApiError, Call
 from hpsync.emulators.edusign.storage import Doc, Tx
 from hpsync.emulators.edusign.timefmt import new_id
 
@@ -137,15 +137,3 @@ def create_classroom(call: Call) -> dict[str, str]:
     fields = call.wrapped("classroom")
     require(fields, ("NAME",))
     return ids_of([new_classroom(call.tx, fields, call.now_text())])
-
-
-ROUTES: list[tuple[str, str, Handler, dict[str, Any]]] = [
-    ("GET", "/v1/group", list_groups, {}),
-    ("POST", "/v1/group", create_group, {}),
-    ("PATCH", "/v1/group", update_group, {}),
-    ("GET", "/v1/group/get-id/{apiId}", group_get_id, {}),
-    ("GET", "/v1/group/{id}", get_group, {}),
-    ("DELETE", "/v1/group/{id}", delete_group, {}),
-    ("GET", "/v1/classrooms", list_classrooms, {"scope": "classrooms"}),
-    ("POST", "/v1/classrooms", create_classroom, {"scope": "classrooms"}),
-]

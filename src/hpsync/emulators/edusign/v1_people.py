@@ -111,6 +111,7 @@ def create_person(kind: str) -> Handler:
         doc = people.create(
             call.tx, kind, fields, now=call.now_text(),
             strict_api_id=call.state.settings.strict_api_id,
+            followers_checked=not call.public,
         )  # fmt: skip
         return ids_of([doc])
 
@@ -127,6 +128,7 @@ def update_person(kind: str) -> Handler:
         people.update(
             call.tx, kind, doc, fields, now=call.now_text(),
             strict_api_id=call.state.settings.strict_api_id,
+            followers_checked=not call.public,
         )  # fmt: skip
         return _view(kind, doc, single=True)
 
@@ -142,21 +144,3 @@ def archive_person(kind: str) -> Handler:
         return True
 
     return handle
-
-
-def routes(kind: str) -> list[tuple[str, str, Handler, dict[str, Any]]]:
-    """(method, template, handler, options) for one kind."""
-    base = f"/v1/{kind}"
-    table: list[tuple[str, str, Handler, dict[str, Any]]] = [
-        ("GET", base, list_people(kind), {}),
-        ("POST", base, create_person(kind), {}),
-        ("PATCH", base, update_person(kind), {}),
-        ("PATCH", base + "/", update_person(kind), {}),
-        ("GET", base + "/by-email/{email}", by_email(kind), {}),
-        ("GET", base + "/get-id/{apiId}", get_id(kind), {}),
-        ("GET", base + "/{id}", get_person(kind), {}),
-        ("DELETE", base + "/{id}", archive_person(kind), {}),
-    ]
-    if kind == "student":
-        table.insert(0, ("POST", base + "/by-ids", by_ids, {}))
-    return table

@@ -9,6 +9,17 @@ Answer body (emulator definition, documented in docs/edusign-emulator.md)::
 
 HTTP 200 when every item succeeded, 207 otherwise (even when all failed). A malformed
 request as a whole is HTTP 400 ``{"status": "error", "code": "VALIDATION_ERROR", ...}``.
+
+The ``public`` profile answers only what the docs show (200 / 207, ``inputIndex`` per
+item, symbolic codes; D-V3, D-CHG) and no id, no echo of the record (the body shape is
+**X**, evidence §2 row 18)::
+
+    {"status": "partial", "result": [
+        {"inputIndex": 0, "status": "success"},
+        {"inputIndex": 1, "status": "STUDENTS_NOT_FOUND"}]}
+
+[I] An item's ``status`` is ``"success"`` or its documented error code; the wrapper
+``{status, result}`` is the full profile's, kept so a client reads both the same way.
 """
 
 from __future__ import annotations
@@ -76,9 +87,18 @@ def run_batch(call: Call, key: str, handle: Callable[[dict[str, Any]], dict[str,
         except ApiError as exc:
             results.append(_failed(index, ref, "UPDATE_FAILED", str(exc.payload)))
     ok = all("error" not in r for r in results)
+    if call.public:
+        results = [public_item(r) for r in results]
     return V3Answer(
         200 if ok else 207, {"status": "success" if ok else "partial", "result": results}
     )
+
+
+def public_item(result: dict[str, Any]) -> dict[str, Any]:
+    """An item result in its public shape: ``inputIndex`` and ``status`` only."""
+    error = result.get("error")
+    status = error["code"] if isinstance(error, dict) else "success"
+    return {"inputIndex": result["inputIndex"], "status": status}
 
 
 def _failed(index: int, ref: str | None, code: str, message: str) -> dict[str, Any]:

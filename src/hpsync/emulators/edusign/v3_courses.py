@@ -95,12 +95,14 @@ def _professors(look: Lookups, item: dict[str, Any]) -> list[str] | None:
     return [d["ID"] for d in found]
 
 
-def _classroom(look: Lookups, course: Doc, item: dict[str, Any]) -> None:
+def _classroom(look: Lookups, course: Doc, item: dict[str, Any], *, free_text: bool) -> None:
     cid, ref = text_or_none(item, "classroomId"), text_or_none(item, "classroomExternalReferenceId")
     if cid is not None or ref is not None:
         room = resolve(look, "classroom", [cid] if cid else None, [ref] if ref else None, False)[0]
         course["CLASSROOM"], course["CLASSROOM_ID"] = room["NAME"], room["ID"]
-    elif "classroom" in item:  # emulator convenience: a plain room name, like v1
+    elif free_text and "classroom" in item:
+        # full-profile convenience: a plain room name, like v1. [X] D-V3 allows only
+        # classroomId / classroomExternalReferenceId: the public profile ignores it.
         course["CLASSROOM"] = text_or_none(item, "classroom") or ""
 
 
@@ -126,7 +128,7 @@ def _apply(call: Call, course: Doc, item: dict[str, Any], look: Lookups) -> None
     professor_ids = _professors(look, item)
     if professor_ids is not None:
         courses.set_professors(course, professor_ids)
-    _classroom(look, course, item)
+    _classroom(look, course, item, free_text=not call.public)
 
 
 def upsert_course(call: Call, item: dict[str, Any], look: Lookups) -> dict[str, Any]:
