@@ -6,8 +6,7 @@ import httpx
 from lxml import etree
 
 from hpsync.emulators.hyperplanning import RunningEmulator
-from hpsync.emulators.hyperplanning.spec import by_name
-from hpsync.hyperplanning.methods import INTERFACES, OPERATIONS
+from hpsync.emulators.hyperplanning.spec import interfaces
 
 from .conftest import PASSWORD, USER
 
@@ -32,22 +31,6 @@ def _post(emu: RunningEmulator, inner: str, auth: tuple[str, str] = AUTH) -> htt
     )
 
 
-def test_full_profile_serves_every_client_operation_in_the_clients_shape() -> None:
-    """The default (full) profile still answers every operation the client calls, with
-    the same interface, parameters and result types (the emulator's own spec, checked
-    against the client's table from the outside)."""
-    full = by_name("full")
-    for op in OPERATIONS:
-        served = full.get(op.name)
-        assert served is not None, op.name
-        assert (served.interface, served.params, served.returns, served.outputs) == (
-            op.interface,
-            op.params,
-            op.returns,
-            op.outputs,
-        ), op.name
-
-
 def test_wsdl_requires_basic_auth(emulator: RunningEmulator) -> None:
     """The WSDL without (or with wrong) credentials answers 401 with a Basic challenge."""
     anonymous = httpx.get(f"{emulator.url}/wsdl")
@@ -67,7 +50,7 @@ def test_full_wsdl_has_both_services_and_addresses_from_the_request(
     services = {s.get("name"): s for s in doc.iter(f"{{{WSDL_NS}}}service")}
     assert [p.get("name") for p in services["HpSvcWAdmin"]] == ["PortAdmin"]
     ports = {p.get("name") for p in services["HpSvcWDonnees"]}
-    assert ports == {f"Port{i}" for i in INTERFACES if i != "Admin"}
+    assert ports == {f"Port{i}" for i in interfaces("full") if i != "Admin"}
     addresses = {
         a.get("location") for a in doc.iter("{http://schemas.xmlsoap.org/wsdl/soap/}address")
     }

@@ -11,9 +11,7 @@ from hpsync.emulators.hyperplanning.spec import OPERATIONS, by_name, operations,
 EMULATORS = Path(__file__).resolve().parents[2] / "src" / "hpsync" / "emulators"
 CLIENT_PACKAGES = ("hpsync.hyperplanning", "hpsync.edusign", "hpsync.adapters", "hpsync.engine",
                    "hpsync.sync")  # fmt: skip
-#: Another engineer's scope (src/hpsync/emulators/edusign is not ours to edit): the one
-#: import of a client package left there, listed so that any NEW one still fails.
-KNOWN_ELSEWHERE = {("edusign/app.py", "hpsync.edusign")}  # hpsync.edusign.ratelimit
+KNOWN_ELSEWHERE: set[tuple[str, str]] = set()  # none: every emulator owns its truth
 
 #: Verdicts evidence-2026-12.md §1b gives where the client's own marks say C.
 EVIDENCE_P = {

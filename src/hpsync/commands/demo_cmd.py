@@ -22,12 +22,26 @@ def register(app: typer.Typer) -> None:
             float, typer.Option(help="Multiply Edusign's rate limits (emulator and client).")
         ] = 20.0,
         quiet: Annotated[bool, typer.Option(help="No progress bars.")] = False,
+        profile: Annotated[
+            str,
+            typer.Option(
+                help="Emulators' surface: 'full' (every operation hpsync can use) or "
+                "'public' (only what public evidence shows real services offer)."
+            ),
+        ] = "full",
     ) -> None:
         """Emulators + a generated school + a full two-way sync, then a report (text + HTML)."""
         from hpsync.demo.scenario import DemoSettings, run_demo
 
+        if profile not in ("full", "public"):
+            raise typer.BadParameter("--profile is 'full' or 'public'")
         settings = DemoSettings(
-            size=size.upper(), seed=seed, rate_scale=rate_scale, out_dir=out, progress=not quiet
+            size=size.upper(),
+            seed=seed,
+            rate_scale=rate_scale,
+            out_dir=out,
+            progress=not quiet,
+            profile=profile,
         )
         report = run_demo(settings, echo=lambda line: typer.echo(line, err=True))
         typer.echo(report.text())

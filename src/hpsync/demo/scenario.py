@@ -53,12 +53,33 @@ class DemoSettings:
     rate_scale: float = 20.0
     out_dir: Path = Path("demo-output")
     progress: bool = True
+    profile: str = "full"  # the emulators' surface: "full" or "public"
 
 
 def config_text(
     settings: DemoSettings, hp_url: str, es_url: str, base_id: str, state: Path, since: str
 ) -> str:
-    """The demo configuration: two accounts split by the learner family "Site"."""
+    """The demo configuration: two accounts split by the learner family "Site" (in the
+    public profile, where no public operation reads a learner's or a course's rubrics,
+    the two accounts take every learner and course, without tags)."""
+    text = _config_text(settings, hp_url, es_url, base_id, state, since)
+    if settings.profile != "public":
+        return text
+    dropped = (
+        'learners = [{ family = "Site", rubric = "Nord" }]\n',
+        'learners = [{ family = "Site", rubric = "Sud" }]\n',
+        'courses.exclude = [{ family = "Modalité", rubric = "Autonomie" }]\n',
+        'tag_families = ["Type de contrat"]\n',
+        'tag_families = ["Type de contrat", "Financement"]\n',
+    )
+    for line in dropped:
+        text = text.replace(line, "")
+    return text
+
+
+def _config_text(
+    settings: DemoSettings, hp_url: str, es_url: str, base_id: str, state: Path, since: str
+) -> str:
     return f"""\
 state_url = "sqlite:///{state}"
 timezone = "Europe/Paris"
@@ -183,12 +204,15 @@ def _run_demo(settings: DemoSettings, echo: Callable[[str], None]) -> DemoReport
         os.environ[f"HPSYNC_DEMO_KEY_{name.upper()}"] = key
     root = f"/hpsw/{settings.year}-{settings.year + 1}"
     with (
-        start_hyperplanning(school, user="ws-hpsync", password=hp_password, root=root) as hp,
+        start_hyperplanning(
+            school, user="ws-hpsync", password=hp_password, root=root, profile=settings.profile
+        ) as hp,
         start_edusign(
             schools=list(keys.items()),
             db_path=out / "edusign.db",
             test_controls=True,
             rate_scale=settings.rate_scale,
+            profile=settings.profile,
         ) as es,
     ):
         echo(f"Hyperplanning emulator: {hp.url}")
@@ -238,6 +262,22 @@ def _scenario(
     with AccountBars(enabled=settings.progress, transient=False, show_empty=True) as bars:
         first = _sync_accounts(ctx, snapshot, now, bars)
     report.tables.append(_down_table("First sync down (planning → Edusign)", first, minimum=True))
+    off = [
+        ("Hyperplanning", line.split(" — ")[0].removeprefix("OFF").strip())
+        for line in ctx.hyperplanning.limits
+    ]
+    off += sorted(
+        {(f"Edusign {name}", w) for name in ACCOUNTS for w in first[name].planned.plan.warnings}
+    )
+    report.facts.append(("surface", f"emulators in the {settings.profile!r} profile"))
+    if off:
+        report.tables.append(
+            Table(
+                "Off on these services (hpsync doctor)",
+                ["service", "feature off"],
+                [[service, what] for service, what in off],
+            )
+        )
 
     echo("simulating a week of attendance on Edusign ...")
     monday = week_of(now)

@@ -243,12 +243,14 @@ def apply_plan(
     """Execute the plan's writes, each step once the records it references exist."""
     run = _Executor(target, journal, ids, batch_size=batch_size, fence=fence, progress=progress)
     run.bookkeeping(plan)
-    # Removals first: Edusign refuses a second live person with the same e-mail, so a learner
-    # who left must be archived before the one who takes over that address is created.
+    # Removals, then updates, then creates: Edusign refuses a second live person with the
+    # same e-mail, so a learner who left (or whose e-mail changed) must free that address
+    # before the one who takes it over is created.
+    order = {Action.REMOVE: 0, Action.UPDATE: 1, Action.ADOPT: 1}
     writes = {
         kind: sorted(
             (i for i in plan.items if i.kind is kind and i.writes),
-            key=lambda i: i.action is not Action.REMOVE,
+            key=lambda i: order.get(i.action, 2),
         )
         for kind in Kind
     }

@@ -380,6 +380,9 @@ OPERATIONS: tuple[Operation, ...] = (
         "none",
     ),
     _op("Absences", "DetailDesRetardsEntre2Dates", _DH2, RETARDS, "I", "none"),
+    # The fixed list of motifs, named by their designation (renamed from
+    # TousLesMotifsAbsence in 2018.0.2.0): S-FSEN, a real server's method reference.
+    _op("Absences", "TousLesMotifs", _NONE, STRINGS, "P", "S-FSEN"),
     # --- Dispenses (exemptions): interface attested, every method provisional ---------------
     _op("Dispenses", "ToutesLesDispenses", _NONE, tab("Dispense"), "I", "none"),
     _op("Dispenses", "DispensesEtudiant", _p("Etudiant"), tab("Dispense"), "I", "none"),

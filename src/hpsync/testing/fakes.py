@@ -55,8 +55,10 @@ class FakeTarget:
     def _write(self, kind: Kind, items: Sequence[PlanItem]) -> list[WriteOutcome]:
         outcomes: list[WriteOutcome] = []
         bucket = self.records.setdefault(kind, {})
-        # removals first, as the real adapter does (an archived person frees their e-mail)
-        for item in sorted(items, key=lambda i: i.action is not Action.REMOVE):
+        # removals, then updates, then creates, as the real adapter does: an archived
+        # person, or one whose e-mail changes, frees that e-mail for the one created after
+        order = {Action.REMOVE: 0, Action.UPDATE: 1, Action.ADOPT: 1}
+        for item in sorted(items, key=lambda i: order.get(i.action, 2)):
             if item.sid in self.fail_sids:
                 outcomes.append(
                     WriteOutcome(item.key, False, item.remote_id, "injected failure", True)
