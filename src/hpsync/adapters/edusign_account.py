@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from hpsync.attendance.statuses import SheetMark
 from hpsync.edusign import EdusignClient
 from hpsync.edusign.inputs import CourseInput, GroupInput, ProfessorInput, StudentInput
-from hpsync.edusign.models import Course, Group, Professor, Student
+from hpsync.edusign.models import BatchItemResult, Course, Group, Professor, Student
 from hpsync.engine.desired import (
     DesiredGroup,
     DesiredLearner,
@@ -47,6 +48,7 @@ class EdusignAccount:
         self.client = client
         self.tutors = tutors
         self._student_api: dict[str, str] = {}
+        self._classrooms: dict[str, str] | None = None  # name (case ignored) -> Edusign id
 
     def _tutors(self) -> TutorDirectory:
         if self.tutors is None:
@@ -154,7 +156,7 @@ class EdusignAccount:
             outcomes[item.key] = outcome
         for item, outcome in zip(
             patches,
-            self._each([(i, partial(self._patch_person, kind, i, ids)) for i in patches]),
+            self._each([(i, partial(self._patch_by_id, kind, i, ids)) for i in patches]),
             strict=True,
         ):
             outcomes[item.key] = outcome
@@ -225,6 +227,14 @@ class EdusignAccount:
                 results = self.client.batch_upsert_courses([self._course(i, ids) for i in items])
         except RetriableRemoteError as exc:
             return [WriteOutcome(i.key, False, i.remote_id, str(exc), True) for i in items]
+        outcomes = self._outcomes(items, results)
+        if kind is Kind.SESSION and self.client.api == "v3":
+            outcomes = self._rooms_as_text(items, outcomes, ids)
+        return outcomes
+
+    def _outcomes(
+        self, items: Sequence[PlanItem], results: Sequence[BatchItemResult]
+    ) -> list[WriteOutcome]:
         by_index = {r.index: r for r in results}
         out: list[WriteOutcome] = []
         for index, item in enumerate(items):
@@ -241,12 +251,12 @@ class EdusignAccount:
                 )
         return out
 
-    def _patch_person(self, kind: Kind, item: PlanItem, ids: Mapping[str, str]) -> str:
+    def _patch_by_id(self, kind: Kind, item: PlanItem, ids: Mapping[str, str]) -> str:
         if kind is Kind.LEARNER:
             self.client.update_student(item.remote_id, self._student(item, ids))
         elif kind is Kind.TRAINER:
             self.client.update_professor(item.remote_id, self._professor(item))
-        else:  # an adopted session
+        else:  # a session: adopted, or given its room as text
             self.client.update_course(item.remote_id, self._course(item, ids))
         return item.remote_id
 
@@ -291,9 +301,39 @@ class EdusignAccount:
             description=record.description,
             professor_ids=tuple(ids[t] for t in record.trainer_sids if t in ids),
             classroom=record.room,
+            classroom_id=self._classroom_id(record.room),
             student_ids=tuple(ids[s] for s in record.learner_sids if s in ids),
             api_id=record.sid,
         )
+
+    def _classroom_id(self, room: str) -> str:
+        """The Edusign classroom named ``room`` (listed once per run), or ""."""
+        if not room:
+            return ""
+        if self._classrooms is None:
+            self._classrooms = self.client.classrooms()
+        return self._classrooms.get(room.strip().casefold(), "")
+
+    def _rooms_as_text(
+        self, items: Sequence[PlanItem], outcomes: list[WriteOutcome], ids: Mapping[str, str]
+    ) -> list[WriteOutcome]:
+        """v3 carries a room only as a classroom id: a session whose room is no Edusign
+        classroom gets it as v1's CLASSROOM text (one call each, only when it changed)."""
+        calls = []
+        for item, outcome in zip(items, outcomes, strict=True):
+            record = item.record
+            if not (outcome.ok and isinstance(record, DesiredSession) and record.room):
+                continue
+            if self._classroom_id(record.room):
+                continue
+            if item.action is Action.UPDATE and "room" not in {c.name for c in item.changes}:
+                continue
+            moved = replace(item, remote_id=outcome.remote_id)
+            calls.append((moved, partial(self._patch_by_id, Kind.SESSION, moved, ids)))
+        failed = {o.item_key: o for o in self._each(calls) if not o.ok}
+        # A session left without its room is not recorded: the next run finds it by its
+        # external id and sets the room again.
+        return [failed.get(outcome.item_key, outcome) for outcome in outcomes]
 
     # -- attendance ----------------------------------------------------------------------
     def read_sheets(self, *, since: datetime, until: datetime) -> list[Sheet]:

@@ -156,8 +156,10 @@ def course_v3(item: CourseInput) -> dict[str, Any]:
         body["professorExternalReferenceIds"] = list(item.professor_api_ids)
     else:
         body["professorIds"] = list(item.professor_ids)
-    if item.classroom:
-        body["classroom"] = item.classroom  # [I] v3 documents only classroom ids
+    if item.classroom_id:
+        body["classroomId"] = item.classroom_id  # [C] D-V3
+    # A free-text ``classroom`` is contradicted by the v3 docs ([X]): a room with no
+    # Edusign classroom is set afterwards through v1's CLASSROOM text (the adapter).
     students: dict[str, Any] = {}
     if item.student_api_ids:
         students["studentExternalReferenceIds"] = list(item.student_api_ids)

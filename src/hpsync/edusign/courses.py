@@ -19,7 +19,7 @@ from hpsync.edusign.inputs import CourseInput
 from hpsync.edusign.models import AbsenceReason, Course, JustifiedAbsence, School
 from hpsync.edusign.pagination import paginate
 from hpsync.edusign.people import PeopleApi
-from hpsync.errors import RecordError
+from hpsync.errors import RecordError, TargetError
 
 COURSE_PAGE = 40  # documented page size [P]
 MAX_SPAN = timedelta(days=89)  # the API refuses > 90 days; one day of margin
@@ -59,6 +59,21 @@ def windows(start: date, end: date) -> list[tuple[date, date]]:
 
 class CoursesApi(PeopleApi, GroupsApi):
     """Course, school and justified-absence routes."""
+
+    def classrooms(self) -> dict[str, str]:
+        """Edusign classrooms by name (case ignored) → id; empty when the route is absent."""
+        try:
+            rows = self._call("GET", "/v1/classrooms") or []
+        except TargetError as exc:
+            if "404" not in exc.message:
+                raise
+            return {}
+        out: dict[str, str] = {}
+        for row in rows if isinstance(rows, list) else []:
+            name, rid = str(row.get("NAME") or "").strip(), row.get("ID") or row.get("id")
+            if name and rid and not row.get("HIDDEN"):
+                out.setdefault(name.casefold(), str(rid))
+        return out
 
     def school(self) -> School:
         """The school this key belongs to (also a cheap check of the key)."""

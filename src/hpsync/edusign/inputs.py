@@ -81,6 +81,7 @@ class CourseInput:
     professor_ids: tuple[str, ...] = ()
     professor_api_ids: tuple[str, ...] = ()
     classroom: str = ""
+    classroom_id: str = ""  # the Edusign classroom of that name, when one exists
     student_ids: tuple[str, ...] = ()
     student_api_ids: tuple[str, ...] = ()
     group_ids: tuple[str, ...] = ()

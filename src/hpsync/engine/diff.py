@@ -306,8 +306,14 @@ def _diff_one(
             remote_id=found.remote_id,
             reason="already on Edusign as planned: mapping recorded",
         )
+    # A sheet that is over is not rewritten — unless this very sync created it and died
+    # before recording it (ours by external id, never journalled, unsigned, unlocked): it
+    # is then finished, so that a rerun converges to what one uninterrupted run makes.
+    unfinished = last is None and found.api_id == sid
     if kind is Kind.SESSION and (
-        found.locked or found.signed or (found.end is not None and found.end <= now)
+        found.locked
+        or found.signed
+        or (found.end is not None and found.end <= now and not unfinished)
     ):
         why = "locked" if found.locked else "signed" if found.signed else "already over"
         by_hand = last is not None and last.content_hash == digest
