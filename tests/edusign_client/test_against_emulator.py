@@ -126,10 +126,7 @@ def test_courses_batch_with_a_bad_item_and_roster_replacement(client: EdusignCli
     cid = results[0].id or ""
     assert client.course_id_by_api_id("hp:c:1") == cid
     course = client.get_course(cid)
-    # v1 sends the room as CLASSROOM text; v3 only as a classroom id ([C], free text [X]):
-    # with no Edusign classroom named B12 the v3 batch leaves it empty (the account
-    # adapter then sets it through v1, tested end to end).
-    assert (course.name, course.classroom) == ("Maths", "B12" if client.api == "v1" else "")
+    assert (course.name, course.classroom) == ("Maths", "B12")
     assert sorted(r.student_id for r in course.students) == sorted(ids[:2])
     client.replace_course_students(cid, [ids[1], ids[2]])
     assert sorted(r.student_id for r in client.get_course(cid).students) == sorted(ids[1:])

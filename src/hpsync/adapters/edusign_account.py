@@ -49,6 +49,7 @@ class EdusignAccount:
         self.tutors = tutors
         self._student_api: dict[str, str] = {}
         self._classrooms: dict[str, str] | None = None  # name (case ignored) -> Edusign id
+        self._room_text_sticks: bool | None = None  # does v3 keep a free-text room?
 
     def _tutors(self) -> TutorDirectory:
         if self.tutors is None:
@@ -317,15 +318,28 @@ class EdusignAccount:
     def _rooms_as_text(
         self, items: Sequence[PlanItem], outcomes: list[WriteOutcome], ids: Mapping[str, str]
     ) -> list[WriteOutcome]:
-        """v3 carries a room only as a classroom id: a session whose room is no Edusign
-        classroom gets it as v1's CLASSROOM text (one call each, only when it changed)."""
+        """v3 documents a room only as a classroom id; its free text is sent all the same.
+        Whether this server keeps it is read once (one course read back); where it does
+        not, a session whose room is no Edusign classroom gets it as v1's CLASSROOM text
+        (one call each, only when the room changed)."""
+        texts = [
+            (item, outcome)
+            for item, outcome in zip(items, outcomes, strict=True)
+            if outcome.ok
+            and isinstance(item.record, DesiredSession)
+            and item.record.room
+            and not self._classroom_id(item.record.room)
+        ]
+        if texts and self._room_text_sticks is None:
+            # One read tells whether this server keeps v3's free-text room ([X]).
+            item, outcome = texts[0]
+            assert isinstance(item.record, DesiredSession)
+            found = self.client.get_course(outcome.remote_id).classroom
+            self._room_text_sticks = found.strip() == item.record.room.strip()
+        if self._room_text_sticks:
+            return outcomes
         calls = []
-        for item, outcome in zip(items, outcomes, strict=True):
-            record = item.record
-            if not (outcome.ok and isinstance(record, DesiredSession) and record.room):
-                continue
-            if self._classroom_id(record.room):
-                continue
+        for item, outcome in texts:
             if item.action is Action.UPDATE and "room" not in {c.name for c in item.changes}:
                 continue
             moved = replace(item, remote_id=outcome.remote_id)

@@ -158,8 +158,11 @@ def course_v3(item: CourseInput) -> dict[str, Any]:
         body["professorIds"] = list(item.professor_ids)
     if item.classroom_id:
         body["classroomId"] = item.classroom_id  # [C] D-V3
-    # A free-text ``classroom`` is contradicted by the v3 docs ([X]): a room with no
-    # Edusign classroom is set afterwards through v1's CLASSROOM text (the adapter).
+    elif item.classroom:
+        # Free text is contradicted by the v3 docs ([X]): sent all the same (a server may
+        # take it); the account adapter checks once whether it stuck, else sets the room
+        # through v1's CLASSROOM text.
+        body["classroom"] = item.classroom
     students: dict[str, Any] = {}
     if item.student_api_ids:
         students["studentExternalReferenceIds"] = list(item.student_api_ids)

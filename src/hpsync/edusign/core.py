@@ -31,6 +31,11 @@ ApiVersion = Literal["v1", "v3"]
 _PROD_V1_HOSTS = frozenset({"ext.edusign.fr", "ext.edusign.com"})
 PROD_V3_URL = "https://api.edusign.com"
 _MAX_RETRY_AFTER = 120.0
+#: Bounds of one answer: its whole transfer (not each read) and its size.
+CALL_DEADLINE = 120.0
+MAX_BODY = 64 * 1024 * 1024
+#: Total time one request may spend waiting on HTTP 429 before giving up.
+THROTTLE_BUDGET = 300.0
 
 
 def default_v3_url(base_url: str) -> str:
@@ -137,6 +142,7 @@ class ClientCore:
         idempotent = is_idempotent(method, path)
         where = f"{method} {path}"
         retry_number = 0
+        throttled = 0.0
         while True:
             self._limiter.acquire(route_class)
             with self._stats_lock:
@@ -144,7 +150,7 @@ class ClientCore:
                 self._by_class[route_class.value] += 1
             sent = True
             try:
-                response = self._http.request(method, url, json=json, params=params)
+                response = self._bounded(method, url, json=json, params=params, where=where)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 sent = False
                 failure: HpsyncError = self._transport_failure(where, exc, record)
@@ -153,15 +159,18 @@ class ClientCore:
             else:
                 if response.status_code == 429:
                     wait = _retry_after(response)
-                    log.info("edusign throttled: %s, waiting %.1fs", where, wait)
-                    self._limiter.pause(wait)
+                    throttled += wait
                     retry_number += 1
-                    if retry_number >= self._retry.attempts * 2:
+                    if throttled > THROTTLE_BUDGET or retry_number >= self._retry.attempts * 2:
                         raise RetriableRemoteError(
-                            f"{where}: still rate-limited (HTTP 429) after {retry_number} waits",
-                            hint="another client may share this key; lower rate_scale",
+                            f"{where}: still rate-limited (HTTP 429) after {retry_number} waits "
+                            f"({throttled:.0f} s)",
+                            hint="another client may share this key; lower rate_scale, or "
+                            "retry later",
                             record=record,
                         )
+                    log.info("edusign throttled: %s, waiting %.1fs", where, wait)
+                    self._limiter.pause(wait)
                     continue
                 if response.status_code < 500:
                     return response, None
@@ -183,6 +192,47 @@ class ClientCore:
                 if found is not None:
                     log.info("edusign %s had landed before the failure; not resent", where)
                     return None, found
+
+    def _bounded(
+        self, method: str, url: str, *, json: Any, params: Any, where: str
+    ) -> httpx.Response:
+        """One request whose whole answer arrives within ``CALL_DEADLINE`` seconds and
+        ``MAX_BODY`` bytes, read as a stream: a server trickling a byte at a time, or
+        sending without end, is cut off instead of holding the run or its memory."""
+        started = time.monotonic()
+        with self._http.stream(method, url, json=json, params=params) as streamed:
+            declared = streamed.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > MAX_BODY:
+                raise TargetError(
+                    f"{where}: the answer announces {int(declared)} bytes, over the "
+                    f"{MAX_BODY} bytes accepted",
+                    hint="ask Edusign support; smaller pages or windows may help",
+                )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in streamed.iter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise TargetError(
+                        f"{where}: the answer is larger than {MAX_BODY} bytes; not read further",
+                        hint="ask Edusign support; smaller pages or windows may help",
+                    )
+                if time.monotonic() - started > CALL_DEADLINE:
+                    raise httpx.ReadTimeout(
+                        f"no complete answer within {CALL_DEADLINE:.0f} s", request=streamed.request
+                    )
+                chunks.append(chunk)
+            headers = [  # the body is already decoded: it must not be decoded twice
+                (k, v)
+                for k, v in streamed.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            ]
+            return httpx.Response(
+                streamed.status_code,
+                headers=headers,
+                content=b"".join(chunks),
+                request=streamed.request,
+            )
 
     @staticmethod
     def _transport_failure(where: str, exc: Exception, record: str) -> RetriableRemoteError:

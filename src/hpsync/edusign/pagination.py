@@ -2,13 +2,16 @@
 
 The loop stops on a short or empty page (reference §4, [I]). Two guards keep a
 misbehaving server from looping forever: a page identical to the previous one (the
-server ignored ``page``) ends the loop, and so does ``max_pages``.
+server ignored ``page``) ends the loop, and ``max_pages`` full pages stop it with an
+error (a list that never ends is a broken answer, not data to keep reading).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
+
+from hpsync.errors import TargetError
 
 T = TypeVar("T")
 
@@ -32,3 +35,8 @@ def paginate(
         if page_size is not None and len(items) < page_size:
             return
         previous = items
+    raise TargetError(
+        f"Edusign still answered a full page after {max_pages} pages: the list does not end",
+        hint="the server ignores paging, or the account is far larger than expected; "
+        "report it with the route named in the log",
+    )

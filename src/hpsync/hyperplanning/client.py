@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
+from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,8 +63,44 @@ def port_name(surface: Surface, name: str) -> str:
     return actual if actual == name else f"{actual} (hpsync's {name})"
 
 
+#: Bounds of one answer: its whole transfer (not each read) and its size.
+CALL_DEADLINE = 120.0
+MAX_BODY = 64 * 1024 * 1024
+
+
+def read_bounded(response: requests.Response, *, where: str) -> requests.Response:
+    """Read a streamed answer within ``CALL_DEADLINE`` seconds and ``MAX_BODY`` bytes: a
+    server trickling a byte at a time, or sending without end, is cut off instead of
+    holding the run or its memory."""
+    started = time.monotonic()
+    declared = response.headers.get("Content-Length", "")
+    with closing(response):
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            raise SourceError(
+                f"{where}: the answer announces {int(declared)} bytes, over the {MAX_BODY} "
+                "accepted",
+                hint="check the URL points at the Service Web",
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.raw.read1(65536, decode_content=True):  # as it arrives
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise SourceError(
+                    f"{where}: the answer is larger than {MAX_BODY} bytes; not read further",
+                    hint="check the URL points at the Service Web",
+                )
+            if time.monotonic() - started > CALL_DEADLINE:
+                raise requests.Timeout(f"no complete answer within {CALL_DEADLINE:.0f} s")
+            chunks.append(chunk)
+    response._content = b"".join(chunks)
+    response._content_consumed = True  # type: ignore[attr-defined]
+    return response
+
+
 class _ConfinedTransport(Transport):  # type: ignore[misc]
-    """A zeep transport that only loads documents under the base URL."""
+    """A zeep transport that only loads documents under the base URL, each answer read
+    within a total deadline and a size cap."""
 
     def __init__(self, allowed_prefix: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)  # type: ignore[no-untyped-call]
@@ -76,6 +113,17 @@ class _ConfinedTransport(Transport):  # type: ignore[misc]
                 hint="only documents served under the Service Web base URL are loaded",
             )
         return bytes(super().load(url))  # type: ignore[no-untyped-call]
+
+    def _load_remote_data(self, url: str) -> bytes:
+        response = self.session.get(url, timeout=self.load_timeout, stream=True)
+        response.raise_for_status()
+        return bytes(read_bounded(response, where=f"GET {url}").content)
+
+    def post(self, address: str, message: Any, headers: Any) -> requests.Response:
+        response = self.session.post(
+            address, data=message, headers=headers, timeout=self.operation_timeout, stream=True
+        )
+        return read_bounded(response, where=f"POST {address}")
 
 
 def default_base_id(url: str) -> str:
@@ -235,7 +283,11 @@ class HyperplanningClient:
                     time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
                     continue
                 raise self._http(what, int(status or 0)) from None
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
                 if attempt < self.retries:
                     attempt += 1
                     time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
