@@ -103,44 +103,83 @@ def edusign_courses_of(clients: Mapping[str, EdusignClient]) -> CoursesOf:
     return courses_of
 
 
+#: account, delivery signature, event type, Edusign course ids → stored durably (True), or
+#: already seen (False); raises when it could not be stored (the sender retries).
+Store = Callable[[str, str, str, list[str]], bool]
+
+
+def _error(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"status": "error", "message": message}, status)
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The body, or None past ``MAX_BODY`` (refused before it is read whole)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def create_app(
     secrets: dict[str, Secret],
     handler: Handler,
     guard: ReplayGuard | None = None,
     courses_of: CoursesOf | None = None,
+    store: Store | None = None,
 ) -> Starlette:
-    """The webhook receiver for the given accounts (POST /webhook/<account>)."""
+    """The webhook receiver for the given accounts (POST /webhook/<account>).
+
+    With ``store`` (the state store's queue, ``hpsync webhook``) an event is stored
+    durably before the 200 and replays are refused across restarts; otherwise ``handler``
+    gets each sheet at once and ``guard`` remembers deliveries in memory.
+    """
     replay = guard or ReplayGuard()
 
     async def receive(request: Request) -> JSONResponse:
         account = request.path_params["account"]
         secret = secrets.get(account)
         if secret is None:
-            return JSONResponse({"status": "error", "message": "unknown account"}, 404)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"status": "error", "message": "body too large"}, 413)
-        given = request.headers.get("x-edusign-hmac", "")
-        if not given or not hmac.compare_digest(given.lower(), signature(secret, body)):
-            return JSONResponse({"status": "error", "message": "bad signature"}, 401)
-        if not replay.first_time(given.lower()):
-            return JSONResponse({"status": "error", "message": "replayed delivery"}, 401)
+            return _error("unknown account", 404)
+        body = await _bounded_body(request)
+        if body is None:
+            return _error("body too large", 413)
+        given = request.headers.get("x-edusign-hmac", "").lower()
+        if not given or not hmac.compare_digest(given, signature(secret, body)):
+            return _error("bad signature", 401)
         try:
             event = json.loads(body)
         except ValueError:
-            return JSONResponse({"status": "error", "message": "body is not JSON"}, 400)
+            return _error("body is not JSON", 400)
         if not isinstance(event, dict):
-            return JSONResponse({"status": "error", "message": "body is not an object"}, 400)
+            return _error("body is not an object", 400)
         kind = str(event.get("type") or "")
         course = course_of(event)
+        courses: list[str] | None = None
         if kind in SHEET_EVENTS and course:
-            handler(account, kind, course)
-            return JSONResponse({"status": "success", "result": "queued"})
-        justified = justification_of(event) if kind in JUSTIFICATION_EVENTS else None
-        if justified is not None and courses_of is not None:
-            for covered in courses_of(account, *justified):
-                handler(account, kind, covered)
-            return JSONResponse({"status": "success", "result": "queued"})
-        return JSONResponse({"status": "success", "result": "ignored"})
+            courses = [course]
+        else:
+            justified = justification_of(event) if kind in JUSTIFICATION_EVENTS else None
+            if justified is not None and courses_of is not None:
+                courses = courses_of(account, *justified)
+        if store is not None:
+            try:
+                stored = store(account, given, kind, courses or [])
+            except Exception:
+                return _error("not stored: retry the delivery later", 503)
+            if not stored:
+                return _error("replayed delivery", 401)
+            return JSONResponse({"status": "success", "result": "queued" if courses else "ignored"})
+        if not replay.first_time(given):
+            return _error("replayed delivery", 401)
+        for covered in courses or []:
+            handler(account, kind, covered)
+        return JSONResponse({"status": "success", "result": "queued" if courses else "ignored"})
 
     return Starlette(routes=[Route("/webhook/{account}", receive, methods=["POST"])])

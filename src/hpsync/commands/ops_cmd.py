@@ -59,11 +59,30 @@ def register(app: typer.Typer) -> None:
 
         cfg = load_config(config)
         now = clock.now()
+        from hpsync.state.events import counts, oldest_pending
+
         with StateStore.open(cfg.state_url) as store:
             rows = [freshness(store, a.name, now) for a in cfg.accounts]
+            queue = counts(store)
+            oldest = oldest_pending(store)
         if as_json:
-            typer.echo(json.dumps(rows, indent=2))
+            typer.echo(
+                json.dumps(
+                    {
+                        "accounts": rows,
+                        "webhook_queue": {
+                            **queue,
+                            "oldest_waiting": oldest.isoformat() if oldest else None,
+                        },
+                    },
+                    indent=2,
+                )
+            )
             return
+        typer.echo(
+            f"webhook queue: {queue['pending']} waiting, {queue['failed']} failed (retried), "
+            f"{queue['done']} done; oldest waiting: {_age(oldest, now)}"
+        )
         for row in rows:
             down = datetime.fromisoformat(row["down_last_good"]) if row["down_last_good"] else None
             up = datetime.fromisoformat(row["up_last_good"]) if row["up_last_good"] else None

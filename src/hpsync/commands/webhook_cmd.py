@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from hpsync.errors import HpsyncError, UsageError
+from hpsync.errors import UsageError
 from hpsync.logging import configure_logging, get_logger
 
 SNAPSHOT_TTL = 600.0
@@ -48,42 +47,50 @@ def register(app: typer.Typer) -> None:
                 record=str(config),
                 hint='add webhook_secret = "env:EDUSIGN_WEBHOOK_SECRET" to the account',
             )
-        events: queue.Queue[tuple[str, str]] = queue.Queue()
-
-        def work() -> None:
-            with open_context(cfg) as ctx:
-                cached: tuple[float, Snapshot] | None = None
-                while True:
-                    account, course = events.get()
-                    try:
-                        if cached is None or time.monotonic() - cached[0] > SNAPSHOT_TTL:
-                            cached = (time.monotonic(), ctx.hyperplanning.read_snapshot())
-                        out = run_up(
-                            ctx.store,
-                            cached[1],
-                            ctx.account(account),
-                            ctx.hyperplanning,
-                            courses=[course],
-                        )
-                        log.info(
-                            "sheet written back",
-                            account=account,
-                            course=course,
-                            outcome=out.outcome,
-                        )
-                    except HpsyncError as exc:
-                        log.error(
-                            "sheet not written back", account=account, course=course, error=str(exc)
-                        )
-
-        threading.Thread(target=work, daemon=True, name="webhook-worker").start()
         from hpsync.bootstrap import edusign_account
+        from hpsync.state.events import Event, enqueue
+        from hpsync.sync.events import EventWorker
         from hpsync.webhook import edusign_courses_of
 
-        lookups = {a.name: edusign_account(a, i)[0] for i, a in enumerate(cfg.accounts)}
-        receiver = create_app(
-            secrets,
-            lambda account, _kind, course: events.put((account, course)),
-            courses_of=edusign_courses_of(lookups),
-        )
-        uvicorn.run(receiver, host=host, port=port, log_level="warning", server_header=False)
+        with open_context(cfg) as ctx:
+            cached: list[tuple[float, Snapshot]] = []
+
+            def process(event: Event) -> None:
+                if not cached or time.monotonic() - cached[0][0] > SNAPSHOT_TTL:
+                    cached[:] = [(time.monotonic(), ctx.hyperplanning.read_snapshot())]
+                out = run_up(
+                    ctx.store,
+                    cached[0][1],
+                    ctx.account(event.account),
+                    ctx.hyperplanning,
+                    courses=[event.course_id],
+                )
+                log.info(
+                    "sheet written back",
+                    account=event.account,
+                    course=event.course_id,
+                    outcome=out.outcome,
+                )
+
+            worker = EventWorker(ctx.store, process)
+            stop = threading.Event()
+            threading.Thread(target=worker.run, args=(stop,), daemon=True, name="webhook").start()
+
+            def store(account: str, sig: str, kind: str, courses: list[str]) -> bool:
+                stored = enqueue(ctx.store, account, sig, kind, courses)
+                worker.wake()
+                return stored
+
+            lookups = {a.name: edusign_account(a, i)[0] for i, a in enumerate(cfg.accounts)}
+            receiver = create_app(
+                secrets,
+                lambda account, kind, course: None,  # unused: events go through the store
+                courses_of=edusign_courses_of(lookups),
+                store=store,
+            )
+            try:
+                uvicorn.run(
+                    receiver, host=host, port=port, log_level="warning", server_header=False
+                )
+            finally:
+                stop.set()

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -115,6 +116,24 @@ ledger = Table(
     Column("detail", Text, nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String, nullable=False),
+    Column("signature", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("course_id", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("next_at", UtcDateTime(), nullable=False),
+    Column("done_at", UtcDateTime(), nullable=True),
+    UniqueConstraint("account", "signature", "course_id", name="uq_webhook_delivery"),
+    Index("ix_webhook_events_status", "status", "next_at"),
 )
 
 identity_renames = Table(

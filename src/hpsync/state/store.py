@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -101,6 +101,18 @@ class StateStore:
             return
         with (self._engine if write else self._reader).begin() as conn:
             yield conn
+
+    def now(self) -> datetime:
+        """The store's clock (the one clock, or the one a test injected)."""
+        return self._clock()
+
+    def writing(self) -> AbstractContextManager[Connection]:
+        """A connection in a write transaction, for a module of this package (events)."""
+        return self._conn(write=True)
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A connection for reads, for a module of this package."""
+        return self._conn(write=False)
 
     # -- mappings -----------------------------------------------------------------------
 
