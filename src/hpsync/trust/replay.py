@@ -7,6 +7,7 @@ remote state and the stored push state, at the instant the run planned for.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,13 +97,56 @@ def replay_run(store: StateStore, run_id: int, *, emulator: bool = True) -> Repl
         adopt_sessions=rules.adopt_sessions,
     )
     report = ReplayReport(run_id, row.account, row.plan_hash, plan.plan_hash, plan)
-    recorded = {i.item_key: i.action for i in store.plan_items(run_id) if i.kind != "anomaly"}
-    replayed = {i.key: i.action.value for i in plan.items if i.action.value != "unchanged"}
+    recorded = {
+        i.item_key: _Content(i.action, i.summary, _changes_of(json.loads(i.details_json or "{}")))
+        for i in store.plan_items(run_id)
+        if i.kind != "anomaly"
+    }
+    replayed = {
+        i.key: _Content(i.action.value, i.summary, _changes_of(i.to_json()))
+        for i in plan.items
+        if i.action.value != "unchanged"
+    }
     for key in sorted(set(recorded) | set(replayed)):
-        before, after = recorded.get(key, "-"), replayed.get(key, "-")
+        before, after = recorded.get(key), replayed.get(key)
         if before != after:
-            report.differences.append(f"{key}: recorded {before}, replayed {after}")
+            report.differences.append(_difference(key, before, after))
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Content:
+    """What an item says: its action, the record as a person knows it, field changes."""
+
+    action: str
+    summary: str
+    changes: tuple[tuple[str, str, str], ...]
+
+    def text(self) -> str:
+        fields = "; ".join(f"{name}: {old} → {new}" for name, old, new in self.changes)
+        return f"{self.action}" + (f" ({fields})" if fields else "")
+
+
+def _changes_of(details: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (str(c.get("field")), _short(c.get("before")), _short(c.get("after")))
+        for c in details.get("changes", [])
+    )
+
+
+def _short(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _difference(key: str, before: _Content | None, after: _Content | None) -> str:
+    """One differing item, named as a person knows it, with both versions' fields."""
+    who = (after or before).summary if (after or before) else ""  # type: ignore[union-attr]
+    name = f"{key} {who}".strip()
+    return (
+        f"{name}: recorded {before.text() if before else '-'}; "
+        f"replayed {after.text() if after else '-'}"
+    )
 
 
 def _replay_up(
