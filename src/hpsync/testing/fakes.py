@@ -11,9 +11,9 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
-from hpsync.attendance.ledger import LedgerEntry
-from hpsync.attendance.statuses import MarkKind
+from hpsync.attendance.ledger import Key, LedgerEntry
 from hpsync.engine.diff import Pushed
 from hpsync.engine.plan import Action, PlanItem
 from hpsync.engine.remote import RemoteRecord, RemoteState
@@ -27,9 +27,35 @@ class SimulatedCrash(Exception):
     """The process 'dies' between a remote write and the local commit."""
 
 
+def _overlaps(record: RemoteRecord, since: datetime, until: datetime) -> bool:
+    """Whether a session lies (partly) in [since, until]; one without readable times (made
+    or edited by hand) is kept."""
+    try:
+        start = datetime.fromisoformat(str(record.fields["start"]))
+        end = datetime.fromisoformat(str(record.fields["end"]))
+        return start < until and end > since
+    except (KeyError, ValueError, TypeError):
+        return True
+
+
+def _as_read(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields as the Edusign adapter reads them back: e-mail in lower case, tags, tutors
+    and learners sorted (Edusign keeps no order for them)."""
+    out = dict(fields)
+    if isinstance(out.get("email"), str):
+        out["email"] = out["email"].lower()
+    for name in ("tags", "tutor_sids", "learner_sids"):
+        if isinstance(out.get(name), list):
+            out[name] = sorted(out[name])
+    return out
+
+
 @dataclass
 class FakeTarget:
-    """An in-memory Edusign account."""
+    """An in-memory Edusign account, held to ``TargetAccountContract`` like the real one:
+    sessions are read in the window asked for, fields come back as the adapter reads them
+    (e-mail in lower case, lists of tags and people sorted), a removed person is archived,
+    a second live person with the same e-mail is refused."""
 
     name: str = "fake"
     records: dict[Kind, dict[str, RemoteRecord]] = field(default_factory=dict)
@@ -40,9 +66,14 @@ class FakeTarget:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def read(self, *, since: datetime, until: datetime) -> RemoteState:
+        """Every person and group (archived people with ``archived=True``), and the
+        sessions overlapping [since, until], as the real account reads them."""
         state = RemoteState()
         for kind in (Kind.TUTOR, Kind.GROUP, Kind.LEARNER, Kind.TRAINER, Kind.SESSION):
-            state.records[kind] = dict(self.records.get(kind, {}))
+            records = self.records.get(kind, {})
+            if kind is Kind.SESSION:
+                records = {r: s for r, s in records.items() if _overlaps(s, since, until)}
+            state.records[kind] = dict(records)
             state.complete.add(kind)
         return state
 
@@ -77,7 +108,7 @@ class FakeTarget:
                     kind,
                     rid,
                     item.sid,
-                    canonical(item.record),
+                    _as_read(canonical(item.record)),
                     end=getattr(item.record, "end", None),
                 )
             elif item.action is Action.UPDATE or (item.action is Action.ADOPT and item.changes):
@@ -87,7 +118,7 @@ class FakeTarget:
                 bucket[rid] = replace(
                     old,
                     api_id=item.sid,
-                    fields=canonical(item.record),
+                    fields=_as_read(canonical(item.record)),
                     archived=False,
                     end=getattr(item.record, "end", None),
                 )
@@ -180,12 +211,26 @@ class MemoryJournal:
 
 @dataclass
 class FakeHyperplanningAbsences:
-    """Hyperplanning's absences and delays in memory, with the emulator's policy:
-    an identical absence is not added twice; removal deletes what lies inside the interval."""
+    """Hyperplanning's absences and delays in memory, with the emulator's semantics
+    (docs/hyperplanning.md, "Absences and delays"; pinned by ``testing.contracts``):
+
+    * adding the exact interval of an existing absence of that learner changes it in place
+      (the justified flag takes the new value, the reason too when one is given); any other
+      interval is a new absence, so overlapping absences coexist;
+    * a removal clears [start, end): absences inside are deleted, one crossing a bound is
+      trimmed, one covering the whole interval is split in two; nothing there is fine;
+    * absences are read when they overlap the window, delays when their instant lies in
+      [start, end] (both bounds included);
+    * a delay added at an instant where the learner has one updates it in place;
+    * an unknown learner (not in ``learners``, when given) or one in ``fail_learners`` is
+      a SourceError, as is an absence whose end is not after its start.
+    """
 
     absences: list[HpAbsence] = field(default_factory=list)
     delays: list[HpDelay] = field(default_factory=list)
     fail_learners: set[int] = field(default_factory=set)
+    #: the learners the base knows; None: every key is known
+    learners: set[int] | None = None
     crash_after: int | None = None
     writes: int = 0
     _keys: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -197,7 +242,9 @@ class FakeHyperplanningAbsences:
             raise SimulatedCrash(f"crashed after {self.writes} Hyperplanning writes")
 
     def _check(self, learner_key: int) -> None:
-        if learner_key in self.fail_learners:
+        if learner_key in self.fail_learners or (
+            self.learners is not None and learner_key not in self.learners
+        ):
             raise SourceError(
                 f"l'étudiant {learner_key} n'existe pas", record=f"learner {learner_key}"
             )
@@ -214,14 +261,18 @@ class FakeHyperplanningAbsences:
         self, learner_key: int, start: datetime, end: datetime, *, justified: bool, reason: str = ""
     ) -> None:
         self._check(learner_key)
-        if any(
-            a.learner_key == learner_key
-            and a.start == start
-            and a.end == end
-            and a.justified == justified
-            for a in self.absences
-        ):
-            return
+        if end <= start:
+            raise SourceError(
+                "la date de fin de l'absence doit être postérieure à la date de début",
+                record=f"learner {learner_key}",
+            )
+        for index, a in enumerate(self.absences):
+            if a.learner_key == learner_key and a.start == start and a.end == end:
+                changed = replace(a, justified=justified, reason=reason or a.reason)
+                if changed != a:
+                    self.absences[index] = changed
+                    self._wrote()
+                return
         self.absences.append(
             HpAbsence(next(self._keys), learner_key, start, end, justified, reason)
         )
@@ -229,21 +280,34 @@ class FakeHyperplanningAbsences:
 
     def remove_absence(self, learner_key: int, start: datetime, end: datetime) -> None:
         self._check(learner_key)
-        self.absences = [
-            a
-            for a in self.absences
-            if not (a.learner_key == learner_key and a.start >= start and a.end <= end)
-        ]
+        kept: list[HpAbsence] = []
+        for a in self.absences:
+            if a.learner_key != learner_key or a.end <= start or a.start >= end:
+                kept.append(a)
+                continue
+            if a.start < start:  # the part before the interval keeps the key
+                kept.append(replace(a, end=start))
+            if a.end > end:  # the part after it: a new absence when the first part stayed
+                key = a.key if a.start >= start else next(self._keys)
+                kept.append(replace(a, key=key, start=end))
+        self.absences = kept
         self._wrote()
 
     def delays_between(self, learner_key: int, start: datetime, end: datetime) -> list[HpDelay]:
         self._check(learner_key)
-        return [d for d in self.delays if d.learner_key == learner_key and start <= d.at < end]
+        return [d for d in self.delays if d.learner_key == learner_key and start <= d.at <= end]
 
     def add_delay(
         self, learner_key: int, at: datetime, minutes: int, *, justified: bool, reason: str = ""
     ) -> None:
         self._check(learner_key)
+        for index, d in enumerate(self.delays):
+            if d.learner_key == learner_key and d.at == at:
+                self.delays[index] = replace(
+                    d, minutes=minutes, justified=justified, reason=reason or d.reason
+                )
+                self._wrote()
+                return
         self.delays.append(HpDelay(next(self._keys), learner_key, at, minutes, justified, reason))
         self._wrote()
 
@@ -253,11 +317,18 @@ class FakeHyperplanningAbsences:
         self._wrote()
 
 
+class LedgerEntries(dict[Key, LedgerEntry]):
+    """A ledger's entries by key, also callable like ``StoreLedger.entries()`` (a copy)."""
+
+    def __call__(self) -> dict[Key, LedgerEntry]:
+        return dict(self)
+
+
 @dataclass
 class MemoryLedger:
     """The attendance ledger in memory."""
 
-    entries: dict[tuple[str, str, MarkKind], LedgerEntry] = field(default_factory=dict)
+    entries: LedgerEntries = field(default_factory=LedgerEntries)
 
     def put(self, entry: LedgerEntry) -> None:
         self.entries[entry.key] = entry
