@@ -106,13 +106,7 @@ EDUSIGN_NOW = "2026-09-01T08:00:00Z"
 
 #: Contract cases the real adapter is known to fail, by (case, API version): each runs as a
 #: strict xfail, so the day the adapter is fixed the marker must go.
-KNOWN_GAPS = {
-    ("test_an_update_replaces_an_open_sessions_roster", "v1"): (
-        "EdusignAccount in v1 mode updates a session with PATCH /v1/course, which only ever "
-        "adds students (docs/edusign-emulator.md); EdusignClient.replace_course_students "
-        "(the v1 add/remove diff) is never called, so a dropped learner stays on the sheet"
-    ),
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="session")

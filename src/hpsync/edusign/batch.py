@@ -227,11 +227,18 @@ class BatchApi(CoursesApi):
             return []
         if self.api == "v1":
             return self._batch_v1(
-                items, self.course_id_by_api_id, self.create_course, self.update_course
+                items, self.course_id_by_api_id, self.create_course, self._update_course_v1
             )
         payloads = [bodies.course_v3(item) for item in items]
         results = self._batch_v3("/v3/courses/batch-upsert", "courses", payloads, "courses")
         return self._with_ids(results, items, self.course_id_by_api_id)
+
+    def _update_course_v1(self, course_id: str, item: CourseInput) -> None:
+        """v1's PATCH only ever adds students to a sheet: the roster is then made exact
+        (a learner dropped from the session leaves the sheet)."""
+        self.update_course(course_id, item)
+        if item.student_ids or not item.student_api_ids:
+            self.replace_course_students(course_id, item.student_ids)
 
     def replace_course_students(self, course_id: str, student_ids: Sequence[str]) -> None:
         """Make the sheet's roster exactly ``student_ids`` (v3 PUT, or v1 add/remove diff)."""
