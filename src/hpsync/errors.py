@@ -6,6 +6,7 @@
     ├── UsageError                   bad command line or input file         → exit 2
     │   └── ConfigError              invalid hpsync.toml (all problems)     → exit 2
     ├── GuardRefused                 a safety guard stopped a run           → exit 3
+    │   └── PlanChanged              an approved plan no longer holds       → exit 3
     ├── LeaseHeld                    another run holds the account          → exit 3
     ├── RemoteError                  a remote service failed: the run failed  → exit 5
     │   ├── RetriableRemoteError     5xx, reset, timeout, 503: retry later
@@ -65,6 +66,11 @@ class GuardRefused(HpsyncError):
     """A safety guard (deletion ratio, empty source, changed plan) refused to write."""
 
     exit_code = 3
+
+
+class PlanChanged(GuardRefused):
+    """An approved plan no longer matches what a sync would do: nothing written. Not a
+    guard trip (nothing alarming happened): the plan must be reviewed again."""
 
 
 class LeaseHeld(HpsyncError):

@@ -39,6 +39,7 @@ def test_reporting_commands_emit_json(tmp_path: Path) -> None:
         runs = run("runs", "-c", c, "--json")
         assert len(runs) >= 4  # type: ignore[arg-type]
         status = run("status", "-c", c, "--json")
-        assert {row["account"] for row in status} == {"nord", "sud"}  # type: ignore[union-attr]
+        assert {row["account"] for row in status["accounts"]} == {"nord", "sud"}  # type: ignore[index]
+        assert set(status["webhook_queue"]) == {"pending", "failed", "done", "oldest_waiting"}  # type: ignore[index]
         year = run("year", "status", "-c", c, "--json")
         assert year["base_id"] == w.school["base"]["id"]  # type: ignore[index]

@@ -81,7 +81,8 @@ def test_a_site_vanishing_from_hyperplanning_is_refused_with_nothing_written(
         at = during(w)
         assert hpsync(w, at, "sync").returncode == 0
         client = w.client("nord")
-        nord_learners = sum(1 for s in client.list_students() if not s.hidden)
+        live = [s for s in client.list_students() if not s.hidden]
+        nord_learners = len(live)
         client.close()
         assert nord_learners >= 3
         gone = copy.deepcopy(w.school)
@@ -94,6 +95,8 @@ def test_a_site_vanishing_from_hyperplanning_is_refused_with_nothing_written(
         assert f"offers 0 learners for this account against {nord_learners}" in refused.stderr
         assert f"removes {nord_learners} of {nord_learners} learner(s)" in refused.stderr
         assert "--force --reason" in refused.stderr and "--plan plan.json" in refused.stderr
+        named = [s.email for s in live if s.email.lower() in refused.stderr.lower()]
+        assert named, "the refusal names learners a person can check (name and e-mail)"
         assert w.write_calls() == writes
 
 

@@ -69,3 +69,59 @@ def test_a_dry_run_keeps_no_inputs(tmp_path: Path) -> None:
     with StateStore.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         done = run_down(store, small_snapshot(), setup(FakeTarget()), now=NOW, dry_run=True)
         assert run_inputs(store, done.run_id) is None and blob_count(store) == 0
+
+
+def test_replay_lists_items_whose_content_differs_with_their_fields(tmp_path: Path) -> None:
+    """The same items with other content (a learner renamed in the stored inputs) make
+    the replay DIFFERENT, and the differing item is listed by name with both versions."""
+    import json
+
+    from sqlalchemy import update
+
+    from hpsync.state import schema as t
+
+    target = FakeTarget()
+    with StateStore.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        done = run_down(store, small_snapshot(), setup(target), now=NOW)
+        item = next(i for i in done.planned.plan.writes() if i.kind is Kind.LEARNER)
+        # what was recorded as planned says another first name than the inputs give
+        details = {"reason": "", "drift": "", "changes": [
+            {"field": "first_name", "before": None, "after": "Léonie"}
+        ]}  # fmt: skip
+        with store.writing() as conn:
+            conn.execute(
+                update(t.plan_items)
+                .where(t.plan_items.c.run_id == done.run_id, t.plan_items.c.item_key == item.key)
+                .values(details_json=json.dumps(details))
+            )
+        report = replay_run(store, done.run_id, emulator=False)
+        (line,) = report.differences
+        assert item.summary in line and "Léonie" in line and "recorded create" in line
+
+
+def test_a_refused_approved_plan_names_who_and_which_fields() -> None:
+    """An approved update that became another update says the person and the fields."""
+    import pytest
+
+    from hpsync.engine.approval import check_approved
+    from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
+    from hpsync.errors import PlanChanged
+
+    def plan(after: str) -> Plan:
+        change = FieldChange("last_name", "Durand", after)
+        item = PlanItem(
+            Kind.LEARNER,
+            Action.UPDATE,
+            "hp:b:learner:1",
+            "r1",
+            summary="Léa Durand <lea.durand@etu.test>",
+            changes=(change,),
+        )
+        return Plan("nord", "b", (item,))
+
+    approved = plan("Durand-Martin").to_json()
+    with pytest.raises(PlanChanged) as caught:
+        check_approved(approved, plan("Martin"))
+    text = str(caught.value)
+    assert "Léa Durand <lea.durand@etu.test>" in text
+    assert "last_name: Durand → Durand-Martin" in text and "last_name: Durand → Martin" in text

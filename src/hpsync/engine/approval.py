@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hpsync.engine.plan import Plan
-from hpsync.errors import GuardRefused
+from hpsync.errors import PlanChanged
 
 
 def _items(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -23,15 +23,33 @@ def differences(approved: dict[str, Any], fresh: Plan, *, limit: int = 30) -> li
             continue
         if old is None:
             assert new is not None
-            lines.append(f"+ {new['action']} {key} (not in the approved plan)")
+            lines.append(f"+ {_who(new, key)}: {_what(new)} (not in the approved plan)")
         elif new is None:
-            lines.append(f"- {old['action']} {key} (approved, no longer planned)")
+            lines.append(f"- {_who(old, key)}: {_what(old)} (approved, no longer planned)")
         else:
-            other = " with other field changes" if old["changes"] != new["changes"] else ""
-            lines.append(f"~ {key}: approved {old['action']}, now {new['action']}{other}")
+            lines.append(f"~ {_who(new, key)}: approved {_what(old)}; now {_what(new)}")
     if len(lines) > limit:
         lines = [*lines[:limit], f"... and {len(lines) - limit} more"]
     return lines
+
+
+def _who(item: dict[str, Any], key: str) -> str:
+    """The record as a person knows it (name and e-mail, or session and date), and its key."""
+    summary = str(item.get("summary") or "")
+    return f"{item['kind']} {summary} [{key}]" if summary else key
+
+
+def _what(item: dict[str, Any]) -> str:
+    """The action and its field changes, before → after."""
+    changes = "; ".join(
+        f"{c['field']}: {_short(c['before'])} → {_short(c['after'])}" for c in item["changes"]
+    )
+    return f"{item['action']}" + (f" ({changes})" if changes else "")
+
+
+def _short(value: object) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 50 else text[:47] + "..."
 
 
 def check_approved(approved: dict[str, Any], fresh: Plan) -> None:
@@ -39,7 +57,7 @@ def check_approved(approved: dict[str, Any], fresh: Plan) -> None:
     if approved.get("plan_hash") == fresh.plan_hash:
         return
     diff = differences(approved, fresh)
-    raise GuardRefused(
+    raise PlanChanged(
         "the planning or Edusign changed since the plan was approved:\n  "
         + "\n  ".join(diff or ["(same items, other anomalies or warnings)"]),
         record=f"account {fresh.account}",

@@ -148,9 +148,11 @@ def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> l
         if not gone or limit is None:
             continue
         held = plan.held.get(kind, 0)
+        who = _names([r for r in removals if r.kind.value == kind])
         if limit.max_removals is not None and gone > limit.max_removals:
             reasons.append(
-                f"the plan removes {gone} {kind}(s), above the {kind} limit of {limit.max_removals}"
+                f"the plan removes {gone} {kind}(s), above the {kind} limit of "
+                f"{limit.max_removals}{who}"
             )
         elif limit.max_removal_share is not None:
             share = limit.max_removal_share
@@ -158,9 +160,18 @@ def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> l
             if (big and gone / held > share) or (not big and gone > max(SMALL_FLOOR, share * held)):
                 reasons.append(
                     f"the plan removes {gone} of {held} {kind}(s) ({gone / max(held, 1):.0%}), "
-                    f"above the {kind} limit of {share:.0%}"
+                    f"above the {kind} limit of {share:.0%}{who}"
                 )
     return reasons
+
+
+def _names(items: list[PlanItem], shown: int = 5) -> str:
+    """The first records removed, as a person knows them (name, e-mail, session date)."""
+    named = [i.summary or i.sid or i.remote_id for i in items[:shown]]
+    if not named:
+        return ""
+    more = f", and {len(items) - shown} more (`hpsync plan`)" if len(items) > shown else ""
+    return f" — {', '.join(named)}{more}"
 
 
 def source_shrink(previous: SourceFigures, now: SourceFigures, policy: GuardPolicy) -> list[str]:

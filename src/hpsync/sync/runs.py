@@ -29,7 +29,7 @@ from hpsync.engine.apply import ApplyResult
 from hpsync.engine.approval import check_approved
 from hpsync.engine.guards import GuardPolicy, SourceFigures
 from hpsync.engine.plan import Action, Plan
-from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld, MissingCapability
+from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld, MissingCapability, PlanChanged
 from hpsync.logging import get_logger
 from hpsync.model import Snapshot
 from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
@@ -334,6 +334,10 @@ def run_down(
                 fence=lambda: store.check_fence(lease),
                 progress=advance,
             )
+        except PlanChanged as exc:
+            # the approved plan is stale: reported to whoever applies it, not a guard trip
+            store.finish_run(run_id, "plan changed", {}, error=str(exc))
+            raise
         except GuardRefused as exc:
             store.finish_run(run_id, "refused", {}, error=str(exc))
             on_guard_tripped(store, account, run_id, exc)
