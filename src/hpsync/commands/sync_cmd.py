@@ -105,22 +105,54 @@ def _down(
         return 1 if any(r.outcome == "partial" for r in results) else 0
 
 
-def _impact(new_path: Path, current_path: Path, account: str | None) -> None:
-    """Desired states under both configurations, compared account by account."""
+def _impact(
+    new_path: Path, current_path: Path, account: str | None, *, as_json: bool = False
+) -> None:
+    """What a sync would do under the new configuration, and what moved from the current.
+
+    The figures are the sync's own: the plan is made as ``plan`` makes it, with the new
+    rules, against what Edusign holds and the state store remembers, so past, locked and
+    hand-edited sheets are protected exactly as a sync protects them.
+    """
     from hpsync.bootstrap import account_rules
     from hpsync.engine.impact import impact
+    from hpsync.sync.runs import down_counts
 
     new, current = _load(new_path), _load(current_path)
-    with open_context(new) as ctx:
-        snapshot = _snapshot(ctx, False)
     before = {a.name: a for a in current.accounts}
-    after = {a.name: a for a in new.accounts}
-    for name in sorted(set(before) | set(after)):
-        if account and name != account:
-            continue
-        old = build_desired(snapshot, account_rules(before[name])) if name in before else None
-        now = build_desired(snapshot, account_rules(after[name])) if name in after else None
-        typer.echo("\n".join(impact(name, old, now).lines()))
+    out: list[dict[str, Any]] = []
+    with open_context(new) as ctx:
+        setups = ctx.selected(account)  # unknown account: refused before reading
+        snapshot = _snapshot(ctx, as_json)
+        for setup in setups:
+            planned = run_down(ctx.store, snapshot, setup, dry_run=True).planned.plan
+            old = (
+                build_desired(snapshot, account_rules(before[setup.name]))
+                if setup.name in before
+                else None
+            )
+            moved = impact(setup.name, old, build_desired(snapshot, setup.rules))
+            counts = down_counts(planned, None)
+            out.append(
+                {
+                    "account": setup.name,
+                    "counts": counts,
+                    "by_kind": planned.count(),
+                    "gained": moved.gained,
+                    "lost": moved.lost,
+                    "changed": moved.changed,
+                }
+            )
+            if not as_json:
+                typer.echo(
+                    f"account {setup.name}: a sync under {new_path.name} would create "
+                    f"{counts['created']}, update {counts['updated']}, remove "
+                    f"{counts['removed']}, adopt {counts['adopted']}; "
+                    f"{counts['protected']} kept as they are (past, locked or signed sheets)"
+                )
+                typer.echo("\n".join(moved.lines()[1:]))
+    if as_json:
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 def _read_approved(path: Path) -> dict[str, Any]:
@@ -203,7 +235,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show what a sync would write (creates, updates with diffs, removals); change nothing."""
         if compare is not None:
-            _impact(config, compare, account)
+            _impact(config, compare, account, as_json=as_json)
             return
         raise typer.Exit(
             _down(config, account, dry_run=True, force=False, reason="", as_json=as_json, out=out)
