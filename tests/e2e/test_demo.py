@@ -28,3 +28,23 @@ def test_demo_runs_both_flows_and_reports(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Second sync down" in html and "<table>" in html
     assert "HPSYNC_DEMO" not in report.text()
+
+
+def test_demo_on_the_public_surface_completes_and_names_what_is_off(tmp_path: Path) -> None:
+    """With both emulators in their public profile (only what public evidence shows real
+    services offer) the demo's flows complete — first sync, attendance written back, a
+    second sync with no write — and the report lists by name the features that are off."""
+    report = run_demo(
+        DemoSettings(size="S", seed=7, out_dir=tmp_path, progress=False, profile="public"),
+        echo=lambda _: None,
+    )
+    tables = {t.title: t for t in report.tables}
+    first = tables["First sync down (planning → Edusign)"]
+    assert all(int(row[first.header.index("created")]) > 0 for row in first.rows)
+    back = tables["Attendance written back (Edusign → Hyperplanning)"]
+    assert any("absence.write" in row[3] for row in back.rows)
+    second = tables["Second sync down"]
+    assert all(row[second.header.index("write calls")] == "0" for row in second.rows)
+    off = " ".join(" ".join(row) for row in tables["Off on these services (hpsync doctor)"].rows)
+    for feature in ("exemptions", "tutors", "cancelled séances", "rubrics of each learner"):
+        assert feature in off, feature
