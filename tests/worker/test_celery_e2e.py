@@ -61,13 +61,13 @@ def workers(tmp_path: Path, prefix: str) -> Iterator[tuple[WorkerSettings, list[
         "HPSYNC_WORKER_LEASE_SECONDS": "2",
         "HPSYNC_WORKER_VISIBILITY_TIMEOUT": "4",
         "HPSYNC_WORKER_RESTORE_INTERVAL": "1",
-        "HPSYNC_WORKER_FAKE_RUNNER": str(record),
-        "HPSYNC_WORKER_FAKE_SECONDS": str(RUN_SECONDS),
+        "HPSYNC_TEST_RUN_RECORD": str(record),
+        "HPSYNC_TEST_RUN_SECONDS": str(RUN_SECONDS),
     }
     procs = []
     for i in (1, 2):
         log = (tmp_path / f"w{i}.log").open("w")
-        argv = [sys.executable, "-m", "celery", "-A", "hpsync.worker.app", "worker"]
+        argv = [sys.executable, "-m", "celery", "-A", "hpsync.testing.worker_runner", "worker"]
         argv += ["-Q", settings.queue, "-c", "2", "-n", f"w{i}-{prefix}@%h", "-l", "info"]
         argv += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         procs.append(

@@ -22,6 +22,7 @@ from hpsync.config.example import example_config
 from .conftest import REDIS_URL
 
 PARIS = ZoneInfo("Europe/Paris")
+RECORDING = "hpsync.testing.worker_runner"  # the worker's app with a recording runner
 
 
 def _wait(what: str, condition: Callable[[], bool], deadline: float) -> None:
@@ -59,15 +60,15 @@ def test_beat_and_worker_sync_every_account_down_then_up(
         "HPSYNC_WORKER_PREFIX": prefix,
         "HPSYNC_WORKER_QUEUE": f"{prefix}-q",
         "HPSYNC_WORKER_TICK_SECONDS": "1",
-        "HPSYNC_WORKER_FAKE_RUNNER": str(record),
-        "HPSYNC_WORKER_FAKE_SECONDS": "0.05",
+        "HPSYNC_TEST_RUN_RECORD": str(record),
+        "HPSYNC_TEST_RUN_SECONDS": "0.05",
         # a Wednesday 10:00 in Paris: outside the example's quiet hours (22:00-06:00),
         # whatever the machine's clock says
         clock.ENV: clock.environment_value(datetime(2026, 12, 9, 10, 0, tzinfo=PARIS)),
     }
     cli = [sys.executable, "-m", "hpsync"]
     argvs = [
-        [*cli, "worker", "--concurrency", "2", "--queues", f"{prefix}-q"],
+        [*cli, "worker", "--concurrency", "2", "--queues", f"{prefix}-q", "--app", RECORDING],
         [*cli, "beat", "--config-dir", str(schools), "--schedule-file", str(tmp_path / "beat")],
     ]
     procs = []

@@ -21,14 +21,19 @@ def register(app: typer.Typer) -> None:
         concurrency: Annotated[int, typer.Option(help="Runs in parallel.")] = 2,
         loglevel: Annotated[str, typer.Option(help="debug, info, warning…")] = "info",
         queues: Annotated[str, typer.Option(help="Comma-separated queues.")] = "",
+        app_module: Annotated[
+            str,
+            typer.Option("--app", help="Module holding the Celery app (tests give their own)."),
+        ] = "hpsync.worker.app",
     ) -> None:
         """Start a worker that runs sync tasks until stopped."""
         if ctx.invoked_subcommand is not None:
             return
-        from hpsync.worker.app import app as celery_app
+        import importlib
+
         from hpsync.worker.app import start_worker
 
-        start_worker(celery_app, concurrency, loglevel, queues)
+        start_worker(importlib.import_module(app_module).app, concurrency, loglevel, queues)
 
     @worker.command("status")
     def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:

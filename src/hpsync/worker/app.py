@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from celery import Celery, chain
 
 from hpsync.worker.command import Command
 from hpsync.worker.execute import Services, execute
-from hpsync.worker.runners import runners_from_env
+from hpsync.worker.runners import REAL_RUNNERS, Runner
 from hpsync.worker.schedule import dispatch
 from hpsync.worker.settings import WorkerSettings
 
@@ -28,8 +29,10 @@ def backoff(retries: int, base: int) -> int:
     return int(min(base * 2**retries, 3600))
 
 
-def make_app(settings: WorkerSettings) -> Any:
-    """A Celery app on the settings' Redis, with the at-least-once delivery settings."""
+def make_app(settings: WorkerSettings, runners: Mapping[str, Runner] | None = None) -> Any:
+    """A Celery app on the settings' Redis, with the at-least-once delivery settings, that
+    runs each flow with ``runners`` (the real ones unless a test gives others)."""
+    chosen = dict(runners or REAL_RUNNERS)
     transport = {
         "global_keyprefix": f"{settings.prefix}:celery:",
         "visibility_timeout": settings.visibility_timeout,
@@ -54,7 +57,7 @@ def make_app(settings: WorkerSettings) -> Any:
     @cache
     def services(pid: int) -> Services:  # one per process: prefork children connect after fork
         client = redis.Redis.from_url(settings.redis_url)
-        return Services(client, settings, runners_from_env())
+        return Services(client, settings, chosen)
 
     def run_body(self: Any, body: dict[str, Any]) -> dict[str, Any]:
         final = self.request.retries >= settings.max_retries

@@ -1,13 +1,13 @@
-"""Runners: what a task does for each flow, injectable so tests can swap in a fake.
+"""Runners: what a task does for each flow, given to the Celery app (``make_app``).
 
 A runner takes the command and a ``fence`` callable (raise LeaseHeld when this worker
 lost the account) and returns a small summary. The real ones only compose bootstrap
-and ``hpsync.sync.runs``; the task itself holds no logic.
+and the use cases (``sync.runs``, ``sync.write_back``); the task itself holds no logic.
+A test gives the app another runner (``hpsync.testing.worker_runner``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -54,8 +54,10 @@ def run_down_command(command: Command, fence: Fence) -> dict[str, Any]:
     from hpsync.bootstrap import open_context
     from hpsync.config import load_config
     from hpsync.sync.runs import run_down
+    from hpsync.trust.notify import install_from_config
 
     with open_context(load_config(Path(command.config)), limiter_factory=shared_limiter()) as ctx:
+        install_from_config(ctx.config)  # guard trips and growing failures are e-mailed
         setup = ctx.account(command.account)
         snapshot = ctx.hyperplanning.read_snapshot()
         fence()
@@ -69,8 +71,10 @@ def run_up_command(command: Command, fence: Fence) -> dict[str, Any]:
     from hpsync.bootstrap import open_context, previous_clients
     from hpsync.config import load_config
     from hpsync.sync.write_back import write_back
+    from hpsync.trust.notify import install_from_config
 
     with open_context(load_config(Path(command.config)), limiter_factory=shared_limiter()) as ctx:
+        install_from_config(ctx.config)
         setup = ctx.account(command.account)
         snapshot = ctx.hyperplanning.read_snapshot()
         fence()
@@ -98,16 +102,3 @@ def run_up_command(command: Command, fence: Fence) -> dict[str, Any]:
 
 
 REAL_RUNNERS: Mapping[str, Runner] = {"down": run_down_command, "up": run_up_command}
-FAKE_ENV = "HPSYNC_WORKER_FAKE_RUNNER"
-
-
-def runners_from_env(env: Mapping[str, str] | None = None) -> Mapping[str, Runner]:
-    """The real runners, or the file-recording fake when ``HPSYNC_WORKER_FAKE_RUNNER`` is set."""
-    env = os.environ if env is None else env
-    path = env.get(FAKE_ENV, "")
-    if not path:
-        return REAL_RUNNERS
-    from hpsync.worker.fake import RecordingRunner
-
-    fake = RecordingRunner(Path(path), float(env.get("HPSYNC_WORKER_FAKE_SECONDS", "0.2") or 0.2))
-    return {"down": fake, "up": fake}

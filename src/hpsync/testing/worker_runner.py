@@ -1,4 +1,5 @@
-"""A runner that records what it did in a JSON-lines file: the worker's tests read it back.
+"""A worker runner for tests: it records what it did in a JSON-lines file that the tests
+read back, and a Celery app using it (``celery -A hpsync.testing.worker_runner``).
 
 It writes a ``start`` line, holds the lease for a while, calls ``fence()`` as a real run
 does before a write batch, then writes an ``end`` line. A run killed mid-way leaves a
@@ -15,7 +16,7 @@ from typing import Any
 
 from hpsync import clock
 from hpsync.worker.command import Command
-from hpsync.worker.runners import Fence
+from hpsync.worker.runners import Fence, Runner
 
 
 class RecordingRunner:
@@ -47,3 +48,22 @@ class RecordingRunner:
         fence()
         self._write("end", command)
         return {"outcome": "ok", "fake": True}
+
+
+def recording_runners() -> dict[str, Runner]:
+    """Both flows recorded in ``HPSYNC_TEST_RUN_RECORD`` (each run lasting
+    ``HPSYNC_TEST_RUN_SECONDS``): how a worker process started by a test is told."""
+    path = Path(os.environ["HPSYNC_TEST_RUN_RECORD"])
+    fake = RecordingRunner(path, float(os.environ.get("HPSYNC_TEST_RUN_SECONDS", "0.2")))
+    return {"down": fake, "up": fake}
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the worker's Celery app with the recording runner, built on first use (so
+    importing this module for the runner alone needs no environment)."""
+    if name == "app":
+        from hpsync.worker.app import make_app
+        from hpsync.worker.settings import WorkerSettings
+
+        return make_app(WorkerSettings.from_env(), recording_runners())
+    raise AttributeError(name)
