@@ -62,6 +62,8 @@ def test_known_accounts_come_from_the_runs() -> None:
 
 CONFIG = """
 state_url = "sqlite:///{db}"
+language = "en"
+timezone = "America/Montreal"
 
 [hyperplanning]
 url = "http://127.0.0.1:9/hpsw"
@@ -123,6 +125,9 @@ def test_serve_config_runs_as_a_real_process_and_logs_in_over_http(tmp_path: Pat
             assert 'id="account-nord"' in page
             assert '<button type="submit">Sync now nord</button>' in page
             assert '<button type="submit">Dry-run plan nord</button>' in page
+            assert "Times are in the America/Montreal time zone." in page  # the config's zone
+            french = http.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).text
+            assert '<button type="submit">Synchroniser nord maintenant</button>' in french
             overview = http.get("/api/overview").json()["accounts"][0]
             assert overview["freshness"]["down"]["stale_after_seconds"] == 3600  # 2 × 30 min
             assert token not in page

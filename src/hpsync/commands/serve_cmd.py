@@ -49,8 +49,12 @@ def serve(
     sync_every: Mapping[str, timedelta] | None = None,
     hp_record_url: Callable[[str], str | None] | None = None,
     explain_now: Callable[[str], str] | None = None,
+    language: str = "fr",
+    zones: Mapping[str, str] | None = None,
+    call_budgets: Mapping[str, float] | None = None,
 ) -> None:
-    """Open the store and serve the dashboard until interrupted."""
+    """Open the store and serve the dashboard until interrupted (in ``language``, each
+    account's times in its zone)."""
     import uvicorn
 
     from hpsync.state import StateStore
@@ -68,6 +72,9 @@ def serve(
             sync_every=sync_every,
             hp_record_url=hp_record_url,
             explain_now=explain_now,
+            language=language,
+            zones=zones,
+            call_budgets=call_budgets,
         )
         if host not in LOOPBACK:
             typer.echo(
@@ -205,6 +212,7 @@ def register(app: typer.Typer) -> None:
         """Serve the dashboard: runs, plans, anomalies, drift, attendance ledger."""
         if config is not None:
             from hpsync.config import load_config
+            from hpsync.edusign.ratelimit import DEFAULT_LIMITS, RouteClass
 
             cfg = load_config(config)
             if cfg.dashboard is None and token_env is None:
@@ -229,6 +237,11 @@ def register(app: typer.Typer) -> None:
                 sync_now=sync_now_for(config),
                 sync_every=schedules_of(cfg),
                 explain_now=explain_now_for(config),
+                language=cfg.language,
+                zones={a.name: cfg.account_zone(a) for a in cfg.accounts},
+                call_budgets={
+                    a.name: DEFAULT_LIMITS[RouteClass.NORMAL] * a.rate_scale for a in cfg.accounts
+                },
             )
             return
         if state_url is None or token_env is None:

@@ -190,6 +190,7 @@ def register(app: typer.Typer) -> None:
                     now=now,
                     zone=cfg.account_zone(account),
                     dry_run=dry_run is not None,
+                    language=cfg.language,
                 )
                 typer.echo(f"{account.name}: {delivery.counts()}")
 

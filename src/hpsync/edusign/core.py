@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -31,6 +31,7 @@ ApiVersion = Literal["v1", "v3"]
 _PROD_V1_HOSTS = frozenset({"ext.edusign.fr", "ext.edusign.com"})
 PROD_V3_URL = "https://api.edusign.com"
 _MAX_RETRY_AFTER = 120.0
+TIMELINE_LIMIT = 20_000  # requests remembered for the timeline (~0.5 MB at most)
 
 
 def default_v3_url(base_url: str) -> str:
@@ -90,6 +91,9 @@ class ClientCore:
         self._by_method: Counter[str] = Counter()
         self._by_class: Counter[str] = Counter()
         self._retries = 0
+        self._clock = clock
+        self._started = clock()
+        self._timeline: deque[tuple[float, str]] = deque(maxlen=TIMELINE_LIMIT)
 
     def __repr__(self) -> str:
         return f"EdusignClient(base_url={self.base_url!r}, api={self.api!r})"
@@ -104,6 +108,7 @@ class ClientCore:
                 by_method=dict(self._by_method),
                 by_route_class=dict(self._by_class),
                 retries=self._retries,
+                timeline=tuple(self._timeline),
                 throttle_waits=self._limiter.waits - self._limiter_waits0,
                 throttle_seconds=self._limiter.waited_seconds - self._limiter_seconds0,
             )
@@ -142,6 +147,7 @@ class ClientCore:
             with self._stats_lock:
                 self._by_method[method] += 1
                 self._by_class[route_class.value] += 1
+                self._timeline.append((self._clock() - self._started, route_class.value))
             sent = True
             try:
                 response = self._http.request(method, url, json=json, params=params)
