@@ -148,7 +148,8 @@ class DemoReport:
             if table.note:
                 parts.append(f"<p>{e(say(table.note, reader))}</p>")
         if self.notes:
-            parts.append(f"<h2>{e(_('Notes'))}</h2><ul>")
+            notes = _("Notes")
+            parts.append(f"<h2>{e(notes)}</h2><ul>")
             parts += [f"<li>{e(say(n, reader))}</li>" for n in self.notes]
             parts.append("</ul>")
         parts.append("</body></html>")
@@ -159,11 +160,13 @@ class DemoReport:
         _ = reader.gettext
         if not self.figures:
             return []
-        parts = [f"<h2 id='charts'>{html.escape(_('What happened, in pictures'))}</h2>"]
+        heading = _("What happened, in pictures")
+        parts = [f"<h2 id='charts'>{html.escape(heading)}</h2>"]
         for name, fig in self.figures.items():
+            account = _("Account {account}", account=name)
             parts.append(
                 f"<section class='account' id='charts-{html.escape(name)}'>"
-                f"<h3>{html.escape(_('Account {account}', account=name))}</h3><div class='charts'>"
+                f"<h3>{html.escape(account)}</h3><div class='charts'>"
             )
             for chart, caption in (
                 (
@@ -176,10 +179,7 @@ class DemoReport:
                 ),
                 (
                     calls_chart(fig.timeline, fig.budgets, reader),
-                    _(
-                        "Edusign calls in the last minute, as a share of each class's budget "
-                        "(dashed: the limit)"
-                    ),
+                    _("Edusign calls in the last minute, as a share of each class's budget"),
                 ),
             ):
                 parts.append(f"<figure>{chart}<figcaption>{html.escape(caption)}</figcaption>")

@@ -36,6 +36,7 @@ from hpsync.edusign.ratelimit import DEFAULT_LIMITS
 from hpsync.emulators.edusign import start_emulator as start_edusign
 from hpsync.emulators.generator import academic, generate_school
 from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
+from hpsync.labels import DRIFT, KIND_ONE
 from hpsync.locale import N_
 from hpsync.model import Kind, Snapshot
 from hpsync.progress_bars import AccountBars
@@ -355,11 +356,11 @@ def _scenario(
         for item in second[name].planned.plan.drift()[:5]:
             report.notes.append(
                 Phrase(
-                    N_("{account}: drift {drift} on {kind} {record}: {reason}"),
+                    N_("{account}: {kind} {record} {drift}: {reason}"),
                     {
                         "account": name,
-                        "drift": item.drift,
-                        "kind": item.kind.value,
+                        "drift": Phrase(DRIFT.get(item.drift, item.drift)),
+                        "kind": Phrase(KIND_ONE.get(item.kind.value, item.kind.value)),
                         "record": item.sid or item.remote_id,
                         "reason": item.reason,
                     },

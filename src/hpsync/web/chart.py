@@ -81,16 +81,17 @@ def chart_svg(runs: Sequence[RunRow], *, title: str, reader: Reader, limit: int 
             f'<circle class="anomaly" cx="{LEFT + n * step + step / 2:.1f}" cy="{y(value):.1f}" '
             f'r="3" fill="{ANOMALY_COLOUR}"><title>{tip}</title></circle>'
         )
+    written, found = escape(_("records written")), escape(_("anomalies"))
     parts += [
         f'<text x="{LEFT}" y="{HEIGHT - 16}" font-size="11">'
         f"{escape(reader.when(done[0].started_at))}</text>",
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 16}" text-anchor="end" font-size="11">'
         f"{escape(reader.when(done[-1].started_at))}</text>",
         f'<rect x="{LEFT}" y="{HEIGHT - 10}" width="10" height="8" fill="{WRITES_COLOUR}"/>',
-        f'<text x="{LEFT + 14}" y="{HEIGHT - 2}" font-size="11">{escape(_("records written"))}'
+        f'<text x="{LEFT + 14}" y="{HEIGHT - 2}" font-size="11">{written}'
         "</text>",
         f'<rect x="{LEFT + 170}" y="{HEIGHT - 7}" width="10" height="2" fill="{ANOMALY_COLOUR}"/>',
-        f'<text x="{LEFT + 184}" y="{HEIGHT - 2}" font-size="11">{escape(_("anomalies"))}</text>',
+        f'<text x="{LEFT + 184}" y="{HEIGHT - 2}" font-size="11">{found}</text>',
         "</svg>",
     ]
     return Markup("".join(parts))  # noqa: S704 - numbers and escape()d text only

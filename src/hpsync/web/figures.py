@@ -113,6 +113,14 @@ def _seconds(value: float, reader: Reader) -> str:
     return reader.duration(int(value))
 
 
+def _far(series: Sequence[Series], reader: Reader) -> str:
+    """The sentence shown when the limit is far above every value."""
+    highest = max((v for s in series for v in s.values), default=0.0)
+    return reader.gettext(
+        "at most {peak} of the limit per minute (far above)", peak=reader.percent(highest, 1)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Charts:
     """The three charts of one account, already drawn."""
@@ -175,6 +183,7 @@ def calls_chart(
         x_first=_seconds(0.0, reader),
         x_last=_seconds(xs[-1] - xs[0], reader) if xs else "",
         limit_label=reader.gettext("limit per minute"),
+        far_label=_far(series, reader),
         css="calls",
         empty=reader.gettext("no Edusign call recorded"),
     )
@@ -202,6 +211,7 @@ def run_calls_chart(
         x_first=reader.when(done[0][0]) if done else "",
         x_last=reader.when(done[-1][0]) if done else "",
         limit_label=reader.gettext("limit per minute"),
+        far_label=_far([Series("", values)] if values else [], reader),
         css="calls",
         empty=reader.gettext("no run recorded its Edusign calls"),
     )

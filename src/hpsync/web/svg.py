@@ -180,6 +180,7 @@ def budget_lines(
     x_first: str,
     x_last: str,
     limit_label: str,
+    far_label: str,
     css: str = "budget",
     empty: str,
     width: int = 640,
@@ -189,12 +190,17 @@ def budget_lines(
 
     ``xs`` are the sample instants (any unit, increasing); each series has one value per
     instant, in % of its own budget, so classes with very different limits share one axis.
+    ``far_label`` replaces the limit line when every value is far under it.
     """
     if len(xs) < 2 or not any(any(s.values) for s in series):
         return _empty(width, height, title, css, empty)
     left, right, top, bottom = 48, 16, 16, 56
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(100.0, *(v for s in series for v in s.values)) * 1.08
+    highest = max(v for s in series for v in s.values)
+    # Far under the limit, the axis fits the data (a flat line tells nothing) and the
+    # limit is named above the plot instead of drawn; near or over it, 100 % is drawn.
+    limit_shown = highest >= 40.0
+    peak = (max(100.0, highest) if limit_shown else max(highest, 1.0)) * 1.08
     x0, x1 = xs[0], xs[-1]
     span = (x1 - x0) or 1.0
 
@@ -208,13 +214,24 @@ def budget_lines(
         _head(width, height, title, css),
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
         'stroke="#555"/>',
-        f'<line class="limit" x1="{left}" y1="{py(100):.1f}" x2="{width - right}" '
-        f'y2="{py(100):.1f}" stroke="#b42318" stroke-width="1.5" stroke-dasharray="4 3"/>',
-        f'<text x="{width - right}" y="{py(100) - 4:.1f}" text-anchor="end" font-size="11" '
-        f'fill="#b42318">{escape(limit_label)}</text>',
-        f'<text x="{left - 6}" y="{py(100) + 4:.1f}" text-anchor="end" font-size="11">100 %</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="11">0</text>',
     ]
+    if limit_shown:
+        parts += [
+            f'<line class="limit" x1="{left}" y1="{py(100):.1f}" x2="{width - right}" '
+            f'y2="{py(100):.1f}" stroke="#b42318" stroke-width="1.5" stroke-dasharray="4 3"/>',
+            f'<text x="{width - right}" y="{py(100) - 4:.1f}" text-anchor="end" '
+            f'font-size="11" fill="#b42318">{escape(limit_label)}</text>',
+            f'<text x="{left - 6}" y="{py(100) + 4:.1f}" text-anchor="end" font-size="11">'
+            "100 %</text>",
+        ]
+    else:
+        parts += [
+            f'<text class="limit-far" x="{width - right}" y="{top + 8}" text-anchor="end" '
+            f'font-size="11" fill="#b42318">{escape(far_label)}</text>',
+            f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11">'
+            f"{peak:.1f} %</text>",
+        ]
     for k, s in enumerate(series):
         points = " ".join(f"{px(x):.1f},{py(v):.1f}" for x, v in zip(xs, s.values, strict=True))
         top_value = max(s.values)
