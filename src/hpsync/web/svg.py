@@ -192,7 +192,7 @@ def budget_lines(
     instant, in % of its own budget, so classes with very different limits share one axis.
     ``far_label`` replaces the limit line when every value is far under it.
     """
-    if len(xs) < 2 or not any(any(s.values) for s in series):
+    if not xs or not any(any(s.values) for s in series):
         return _empty(width, height, title, css, empty)
     left, right, top, bottom = 48, 16, 16, 56
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -235,6 +235,13 @@ def budget_lines(
     for k, s in enumerate(series):
         points = " ".join(f"{px(x):.1f},{py(v):.1f}" for x, v in zip(xs, s.values, strict=True))
         top_value = max(s.values)
+        if len(xs) <= 30:  # few points (one per run): each is marked, a lone one too
+            parts += [
+                f'<circle class="point" cx="{px(x):.1f}" cy="{py(v):.1f}" r="3.5" '
+                f'fill="{_colour(k, lines=True)}"><title>{escape(s.label)}: {v:.0f} %</title>'
+                "</circle>"
+                for x, v in zip(xs, s.values, strict=True)
+            ]
         parts.append(
             f'<polyline class="series" data-series="{escape(s.label)}" points="{points}" '
             f'fill="none" stroke="{_colour(k, lines=True)}" stroke-width="2.5" '
