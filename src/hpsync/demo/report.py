@@ -161,7 +161,7 @@ class DemoReport:
         if not self.figures:
             return []
         heading = _("What happened, in pictures")
-        parts = [f"<h2 id='charts'>{html.escape(heading)}</h2>"]
+        parts = [f"<section id='charts'><h2>{html.escape(heading)}</h2>"]
         for name, fig in self.figures.items():
             account = _("Account {account}", account=name)
             parts.append(
@@ -185,6 +185,7 @@ class DemoReport:
                 parts.append(f"<figure>{chart}<figcaption>{html.escape(caption)}</figcaption>")
                 parts.append("</figure>")
             parts.append("</div></section>")
+        parts.append("</section>")
         return parts
 
 

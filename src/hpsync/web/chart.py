@@ -31,9 +31,10 @@ def chart_svg(runs: Sequence[RunRow], *, title: str, reader: Reader, limit: int 
         f"<title>{escape(title)}</title>"
     )
     if not done:
+        nothing = str(escape(_("no finished runs yet")))
         return Markup(  # noqa: S704 - numbers and escape()d text only
             head + f'<text x="{WIDTH // 2}" y="{HEIGHT // 2}" text-anchor="middle" '
-            'fill="#666">' + escape(_("no finished runs yet")) + "</text></svg>"
+            f'fill="#666">{nothing}</text></svg>'
         )
     writes = [writes_of(r) for r in done]
     anomalies = [r.counts.get("anomalies", 0) for r in done]

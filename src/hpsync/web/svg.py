@@ -38,6 +38,8 @@ def _head(width: int, height: int, title: str, css: str) -> str:
 
 
 def _empty(width: int, height: int, title: str, css: str, message: str) -> Markup:
+    """A short frame that says there is nothing to draw (not a tall blank)."""
+    height = min(height, 90)
     return Markup(  # noqa: S704 - numbers and escape()d text only
         _head(width, height, title, css)
         + f'<text class="empty" x="{width // 2}" y="{height // 2}" text-anchor="middle" '
