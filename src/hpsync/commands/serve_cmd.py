@@ -153,6 +153,8 @@ def sync_now_for(config_path: Path) -> Callable[[str], str]:
     def sync(account: str) -> str:
         from hpsync.bootstrap import open_context
         from hpsync.config import load_config
+        from hpsync.labels import counts_sentence, flow_label, status_label
+        from hpsync.locale import Reader
         from hpsync.sync.runs import run_down, run_up
         from hpsync.trust.notify import install, install_from_config
 
@@ -166,9 +168,16 @@ def sync_now_for(config_path: Path) -> Callable[[str], str]:
                 up = run_up(ctx.store, snapshot, setup, ctx.hyperplanning)
             finally:
                 install(None)
-        return (
-            f"down run {down.run_id}: {down.outcome} {down.counts}\n"
-            f"up run {up.run_id}: {up.outcome} {up.counts}"
+        reader = Reader(cfg.language)  # shown on the dashboard: the staff's words
+        return "\n".join(
+            reader.gettext(
+                "run {id} ({flow}): {outcome}; {figures}",
+                id=run.run_id,
+                flow=flow_label(flow, reader),
+                outcome=status_label(run.outcome, reader),
+                figures=counts_sentence(run.counts, reader),
+            )
+            for flow, run in (("down", down), ("up", up))
         )
 
     return sync
