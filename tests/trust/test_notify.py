@@ -90,5 +90,8 @@ def test_failures_that_grow_mail_the_school_once(
     body = smtp.messages[0].get_body(("plain",))
     assert body is not None
     assert all(sid in body.get_content() for sid in learner_sids[:2])
+    # the run's figures in words (French, the default), never its count keys
+    assert "Chiffres de l’exécution : créées " in body.get_content()
+    assert "writes_planned" not in body.get_content() and "{" not in body.get_content()
     again = run_down(store, snap, setup(target), now=NOW)  # still 2 failures: not worse
     assert again.counts["failed"] == 2 and len(smtp.messages) == 1

@@ -201,9 +201,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sync one account now, down then up, whatever its schedule says."""
         from hpsync.bootstrap import open_context
-        from hpsync.sync.runs import run_down, run_up
         from hpsync.labels import counts_sentence
         from hpsync.locale import Reader
+        from hpsync.sync.runs import run_down, run_up
         from hpsync.trust.notify import install, install_from_config
 
         cfg = _config(config)

@@ -89,8 +89,7 @@ def chart_svg(runs: Sequence[RunRow], *, title: str, reader: Reader, limit: int 
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 16}" text-anchor="end" font-size="11">'
         f"{escape(reader.when(done[-1].started_at))}</text>",
         f'<rect x="{LEFT}" y="{HEIGHT - 10}" width="10" height="8" fill="{WRITES_COLOUR}"/>',
-        f'<text x="{LEFT + 14}" y="{HEIGHT - 2}" font-size="11">{written}'
-        "</text>",
+        f'<text x="{LEFT + 14}" y="{HEIGHT - 2}" font-size="11">{written}</text>',
         f'<rect x="{LEFT + 170}" y="{HEIGHT - 7}" width="10" height="2" fill="{ANOMALY_COLOUR}"/>',
         f'<text x="{LEFT + 184}" y="{HEIGHT - 2}" font-size="11">{found}</text>',
         "</svg>",
