@@ -45,7 +45,7 @@ def test_expected_alerts_are_sent_once_and_a_rerun_sends_nothing(
     assert {m["To"] for m in smtp.messages} == {"m.petit@acme.test"}
     body = next(m for m in smtp.messages if "absences" in m["Subject"]).get_body(("plain",))
     assert body is not None
-    assert "3 absence(s) not justified in 30 days" in body.get_content()
+    assert "3 absences non justifiées en 30 jours" in body.get_content()  # French by default
     second = alerts(store, smtp)
     assert (second.sent, second.failed, second.already_sent) == ([], [], 2)
     assert len(smtp.messages) == 2
@@ -113,8 +113,9 @@ def test_report_figures_match_the_marks(store: StateStore, smtp: SmtpServer) -> 
     text = message.get_body(("plain",))
     assert text is not None
     assert (
-        "- Léa Durand: 8 session(s), 4 absence(s) (1 justified), 3 late arrival(s) totalling "
-        "40 min (0 justified), 1 early departure(s) (0 justified), attendance 50%"
+        "- Léa Durand : 8 séance(s), 4 absence(s) (dont 1 justifiée(s)), 3 retard(s) pour "
+        "40 min au total (dont 0 justifié(s)), 1 départ(s) anticipé(s) (dont 0 justifié(s)), "
+        "assiduité 50 %"
     ) in text.get_content()
     again = send_reports(
         store, SNAPSHOT, account(), mailer(smtp), period="week", sender=SENDER, now=NOW, zone=ZONE

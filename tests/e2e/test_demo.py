@@ -22,11 +22,14 @@ def test_demo_runs_both_flows_and_reports(tmp_path: Path) -> None:
     drift = second.header.index("drift")
     assert all(int(row[drift]) >= 1 for row in second.rows)
     back = tables["Attendance written back (Edusign → Hyperplanning)"]
-    assert any("absence.write" in row[3] for row in back.rows)
+    assert any(row[3].get("written.absence.write", 0) > 0 for row in back.rows)
     later = tables["After a justification arrived later"]
-    assert any("absence.rewrite 1" in row[3] for row in later.rows)
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Second sync down" in html and "<table>" in html
+    assert any(row[3].get("written.absence.rewrite") == 1 for row in later.rows)
+    assert "absences corrected in Hyperplanning 1" in report.text()  # labels, not keys
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")  # French by default
+    assert "Deuxième synchronisation" in html and "<table>" in html
+    assert html.count("<svg") == 6  # per account: attendance, writes, calls
+    assert "Second sync down" in report.html("en") and "UTC" not in report.html("en")
     assert "HPSYNC_DEMO" not in report.text()
 
 
@@ -42,7 +45,7 @@ def test_demo_on_the_public_surface_completes_and_names_what_is_off(tmp_path: Pa
     first = tables["First sync down (planning → Edusign)"]
     assert all(int(row[first.header.index("created")]) > 0 for row in first.rows)
     back = tables["Attendance written back (Edusign → Hyperplanning)"]
-    assert any("absence.write" in row[3] for row in back.rows)
+    assert any(row[3].get("written.absence.write", 0) > 0 for row in back.rows)
     second = tables["Second sync down"]
     assert all(row[second.header.index("write calls")] == "0" for row in second.rows)
     off = " ".join(" ".join(row) for row in tables["Off on these services (hpsync doctor)"].rows)

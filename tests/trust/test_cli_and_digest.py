@@ -45,6 +45,7 @@ def config(tmp_path: Path) -> Path:
     path = tmp_path / "hpsync.toml"
     path.write_text(
         f"""state_url = "sqlite:///{tmp_path / "s.db"}"
+language = "en"
 [hyperplanning]
 url = "http://127.0.0.1:9/hpsw"
 user = "u"

@@ -58,12 +58,13 @@ def test_a_tripped_guard_mails_once_and_the_forced_release_is_recorded(
     assert refused.outcome == "refused"
     assert len(smtp.messages) == 1
     mail = smtp.messages[0]
-    assert mail["To"] == "vs@ecole.test" and "refused" in mail["Subject"]
+    assert mail["To"] == "vs@ecole.test" and "synchronisation refusée" in mail["Subject"]
     body = mail.get_body(("plain",))
     assert body is not None
     text = body.get_content()
-    assert f"run {refused.run_id}" in text and "learner limit of 0" in text
-    assert "Removals planned (1)" in text
+    assert f"exécution {refused.run_id}" in text and "learner limit of 0" in text
+    assert "Suppressions prévues (1)" in text  # the notifier's language: French by default
+    assert "apprenant hp:" in text  # the removed record's kind in words
     done = run_down(store, smaller, setup(target), now=NOW, force=True, reason="left the school")
     assert done.outcome == "ok" and done.counts["removed"] == 1
     meta = store.get_run(done.run_id).meta  # type: ignore[union-attr]
@@ -89,5 +90,8 @@ def test_failures_that_grow_mail_the_school_once(
     body = smtp.messages[0].get_body(("plain",))
     assert body is not None
     assert all(sid in body.get_content() for sid in learner_sids[:2])
+    # the run's figures in words (French, the default), never its count keys
+    assert "Chiffres de l’exécution : créées " in body.get_content()
+    assert "writes_planned" not in body.get_content() and "{" not in body.get_content()
     again = run_down(store, snap, setup(target), now=NOW)  # still 2 failures: not worse
     assert again.counts["failed"] == 2 and len(smtp.messages) == 1

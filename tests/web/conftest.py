@@ -69,6 +69,7 @@ def app(filled: tuple[object, dict[str, int]]) -> FastAPI:
         sync_every=SYNC_EVERY,
         hp_record_url=hp_url,
         clock=lambda: NOW,
+        language="en",  # these tests read English; tests/web/test_language.py reads both
     )
 
 

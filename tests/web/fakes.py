@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from hpsync.state.audit import RunInputsRow
-from hpsync.state.marks import NotificationRow
+from hpsync.state.marks import MarkRow, NotificationRow
 from hpsync.state.rows import LedgerRow, MappingRow, PlanItemRow, RunRow
 
 
@@ -26,6 +26,7 @@ class FakeStore:
         self._meta: dict[tuple[str, str], str] = {}
         self._sent: list[NotificationRow] = []
         self._inputs: dict[int, RunInputsRow] = {}
+        self._marks: dict[tuple[str, str, str], MarkRow] = {}
 
     # -- writes (same signatures as StateStore) ------------------------------------------
     def start_run(
@@ -79,6 +80,10 @@ class FakeStore:
     def record_run_inputs(self, row: RunInputsRow) -> None:
         self._inputs[row.run_id] = row
 
+    def record_mark_rows(self, account: str, rows: Sequence[MarkRow]) -> None:
+        for row in rows:
+            self._marks[(account, row.session_sid, row.learner_sid)] = row
+
     # -- reads (what the dashboard uses) -------------------------------------------------
     def get_meta(self, account: str, key: str) -> str | None:
         return self._meta.get((account, key))
@@ -86,6 +91,14 @@ class FakeStore:
     def notifications(self, account: str, limit: int) -> list[NotificationRow]:
         rows = [r for r in self._sent if r.account == account]
         return sorted(rows, key=lambda r: (r.created_at, r.dedup_key), reverse=True)[:limit]
+
+    def marks(self, account: str, *, since: datetime | None = None) -> list[MarkRow]:
+        rows = [
+            r
+            for (a, _, _), r in self._marks.items()
+            if a == account and (since is None or r.session_start >= since)
+        ]
+        return sorted(rows, key=lambda r: (r.learner_sid, r.session_start, r.session_sid))
 
     def run_inputs(self, run_id: int) -> RunInputsRow | None:
         return self._inputs.get(run_id)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow, record_run_inputs
-from hpsync.state.marks import NotificationRow, add_notifications
+from hpsync.state.marks import MarkRow, NotificationRow, add_notifications, record_marks
 from hpsync.state.rows import LedgerRow, MappingRow, PlanItemRow
 
 TOKEN = "dash-token-7f3a9c"
@@ -81,9 +81,27 @@ def fill(store: Writable) -> dict[str, int]:
     ids: dict[str, int] = {}
     # paris: a clean down run, then an attendance run, then a partial down run.
     ids["paris_down_ok"] = run = store.start_run("paris", "down", meta={"base_id": "2026"})
-    store.finish_run(run, "ok", {"created": 40, "updated": 2, "removed": 0, "anomalies": 1})
+    # api_calls/write_calls: the figures the demo adds to its runs' counts (a sync does not
+    # record them yet); the dashboard charts them when a run has them.
+    store.finish_run(
+        run,
+        "ok",
+        {
+            "created": 40,
+            "updated": 2,
+            "removed": 0,
+            "anomalies": 1,
+            "writes_planned": 42,
+            "api_calls": 96,
+            "write_calls": 6,
+        },
+    )
     ids["paris_up"] = run = store.start_run("paris", "up")
-    store.finish_run(run, "ok", {"written.absence": 5, "written.delay": 2, "failed": 0})
+    store.finish_run(
+        run,
+        "ok",
+        {"written.absence.write": 5, "written.delay.write": 2, "failed": 0, "sheets_open": 1},
+    )
     ids["paris_down"] = run = store.start_run(
         "paris",
         "down",
@@ -126,6 +144,15 @@ def fill(store: Writable) -> dict[str, int]:
                 reason="no longer in family Formateurs",
             ),
             item(
+                "session:S80",
+                "session",
+                "protected",
+                "session 80",
+                "Anglais — 2026-03-02 14:00",
+                reason="removed from the planning but the sheet is locked: kept, please check",
+                remote_id="crs-980",
+            ),
+            item(
                 "learner:HM1",
                 "learner",
                 "hand_made",
@@ -143,6 +170,7 @@ def fill(store: Writable) -> dict[str, int]:
         {
             "learner:L4001": ("done", ""),
             "session:S77": ("done", ""),
+            "session:S80": ("done", ""),  # what the store records for a kept sheet
             "trainer:T9": ("failed", "Edusign answered 409: professor has signed courses"),
         },
     )
@@ -211,7 +239,42 @@ def fill(store: Writable) -> dict[str, int]:
     )
     _keep_inputs(store, ids["paris_down_ok"])
     _log_emails(store)
+    _record_marks(store)
     return ids
+
+
+def _record_marks(store: Writable) -> None:
+    """Two school days of paris' final marks (08:00 and 13:00 UTC sessions), one learner
+    per status: present, late, left early, absent."""
+    rows = []
+    for day in range(2):
+        for hour in (8, 13):
+            start = START + timedelta(days=day, hours=hour - 8)
+            sid = f"hp:2026:session:{day}{hour}"
+            rows += [
+                MarkRow(sid, "hp:2026:learner:1", "present", start, start + timedelta(hours=2)),
+                MarkRow(
+                    sid,
+                    "hp:2026:learner:2",
+                    "present",
+                    start,
+                    start + timedelta(hours=2),
+                    late_minutes=10,
+                ),
+                MarkRow(
+                    sid,
+                    "hp:2026:learner:3",
+                    "present",
+                    start,
+                    start + timedelta(hours=2),
+                    left_at=start + timedelta(hours=1),
+                ),
+                MarkRow(sid, "hp:2026:learner:4", "absent", start, start + timedelta(hours=2)),
+            ]
+    if isinstance(store, StateStore):
+        record_marks(store, "paris", rows)
+    else:
+        store.record_mark_rows("paris", rows)  # type: ignore[attr-defined]
 
 
 def _keep_inputs(store: Writable, run_id: int) -> None:

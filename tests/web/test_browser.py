@@ -1,7 +1,9 @@
-"""The dashboard in a real headless Chromium (Debian's), driven by Playwright.
+"""The dashboard and the demo report in a real headless Chromium (Debian's), via Playwright.
 
 The app runs under uvicorn in a thread on a socket bound before the thread starts, so the
-browser's first connection waits in the listen backlog: no polling, no sleeps.
+browser's first connection waits in the listen backlog: no polling, no sleeps. Its clock
+is the test data's own (``NOW``), so pages, and the screenshots the README shows
+(``docs/screenshots``), are the same from one run to the next.
 """
 
 from __future__ import annotations
@@ -17,15 +19,20 @@ import pytest
 import uvicorn
 
 from conftest import require
+from hpsync.locale import Reader
 from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.web import create_app
 
 from .conftest import hp_url
-from .school import ACCOUNTS, TOKEN, StepClock, fill
+from .report_data import fixed_report
+from .school import ACCOUNTS, NOW, TOKEN, StepClock, fill
+from .test_language import ISO_WITH_OFFSET, RAW_KEYS
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+DOC_SHOTS = ROOT / "docs" / "screenshots"  # linked from the README
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -35,7 +42,9 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--font-render-hinting=none",  # steadier glyphs: fewer pixels change between runs
 ]
+LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
         plan_now=lambda account: f"plan for {account}: 3 to create, 0 to remove",
         sync_now=lambda account: f"down run 90: ok\nup run 91: ok ({account})",
         hp_record_url=hp_url,
+        clock=lambda: NOW,  # the data's own "now": pages and screenshots do not drift
     )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
@@ -84,10 +94,10 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def _shot(page: Any, name: str) -> Path:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+def _shot(page: Any, name: str, folder: Path = SHOTS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
     return path
 
 
@@ -103,7 +113,7 @@ def _assert_real_png(path: Path) -> None:
 def test_wrong_token_is_refused_in_the_browser(server: tuple[str, Any], browser: Any) -> None:
     """Typing a wrong token shows 'wrong token' and keeps the user on the login page."""
     url, _ = server
-    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page = browser.new_page(viewport={"width": 1200, "height": 800}, locale="en-GB")
     try:
         page.goto(url + "/")
         assert page.url == url + "/login"
@@ -122,7 +132,7 @@ def test_wrong_token_is_refused_in_the_browser(server: tuple[str, Any], browser:
 def test_operator_journey(server: tuple[str, dict[str, int]], browser: Any) -> None:
     """Log in, go overview → run → anomalies → drift → ledger → e-mails, plan, sync now."""
     url, ids = server
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     try:
         page.goto(url + "/login")
@@ -131,7 +141,7 @@ def test_operator_journey(server: tuple[str, dict[str, int]], browser: Any) -> N
         page.wait_for_url(url + "/")
         assert page.evaluate("document.cookie") == ""  # HttpOnly: invisible to scripts
         paris = page.locator("#account-paris")
-        assert "partial" in paris.locator("h2").inner_text()
+        assert "partly done" in paris.locator("h2").inner_text()
         assert page.locator("#account-paris svg.chart rect.writes").count() == 4
         shots = [_shot(page, "02-overview")]
 
@@ -183,5 +193,119 @@ def test_operator_journey(server: tuple[str, dict[str, int]], browser: Any) -> N
 
         for path in shots:
             _assert_real_png(path)
+    finally:
+        context.close()
+
+
+def _log_in(page: Any, url: str) -> None:
+    page.goto(url + "/login")
+    page.fill("#token", TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_url(url + "/")
+
+
+def _reads_as_a_person_would(page: Any, language: str, *, zone_once: bool = True) -> str:
+    """The page's text names no UTC, no ISO time, no count key; its zone once."""
+    text = str(page.evaluate("document.body.innerText"))
+    assert page.get_attribute("html", "lang") == language
+    assert "UTC" not in text and not ISO_WITH_OFFSET.search(text), page.url
+    raw = [key for key in RAW_KEYS if key in text]
+    assert raw == [], (page.url, raw)
+    if zone_once:
+        assert text.count(Reader(language).zone_note()) == 1, page.url
+    return text
+
+
+def _charts_render(page: Any, where: str, count: int) -> None:
+    """``count`` SVG charts are laid out with a real size and carry marks (bars, lines)."""
+    charts = page.locator(f"{where} svg.chart")
+    assert charts.count() == count, where
+    for n in range(count):
+        chart = charts.nth(n)
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100, (where, n)
+        marks = chart.locator("rect.writes, rect.segment, polyline.series, circle.point")
+        assert marks.count() > 0, (where, n)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_pages_read_in_the_browsers_language_with_charts(
+    server: tuple[str, dict[str, int]], browser: Any, language: str
+) -> None:
+    """In French and in English: overview, run, anomalies, ledger and drift show no UTC
+    and no count key, name the zone once, and draw their charts; the screenshots the
+    README shows are taken here."""
+    url, ids = server
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale=LOCALES[language], timezone_id="UTC"
+    )
+    page = context.new_page()
+    shots: list[Path] = []
+    folder = DOC_SHOTS if language == "fr" else SHOTS
+    try:
+        _log_in(page, url)
+        text = _reads_as_a_person_would(page, language)
+        assert ("Vue d’ensemble" if language == "fr" else "Overview") in text
+        _charts_render(page, "#account-paris", 4)
+        # the overview card of paris, where the charts are, is the picture
+        shots.append(_shot(page, f"{language}-overview", folder))
+
+        page.goto(url + f"/runs/{ids['paris_down']}")
+        text = _reads_as_a_person_would(page, language)
+        kept = page.locator("#action-protected").inner_text()
+        assert (
+            "conservée : feuille verrouillée" if language == "fr" else "kept: locked sheet"
+        ) in (kept)
+        shots.append(_shot(page, f"{language}-run", folder))
+
+        page.goto(url + "/anomalies")
+        _reads_as_a_person_would(page, language)
+        shots.append(_shot(page, f"{language}-anomalies", folder))
+
+        page.goto(url + "/accounts/paris/ledger")
+        text = _reads_as_a_person_would(page, language)
+        # the failed mark's session: 3 March, 08:00-10:00 UTC, read in Paris
+        when = (
+            "mar. 3 mars 2026, 09:00 → 11:00"
+            if language == "fr"
+            else "Tue 3 Mar 2026, 09:00 → 11:00"
+        )
+        assert when in text
+        _charts_render(page, "main", 1)
+        shots.append(_shot(page, f"{language}-ledger", folder))
+
+        page.goto(url + "/drift")
+        _reads_as_a_person_would(page, language)
+        for path in shots:
+            _assert_real_png(path)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_demo_report_reads_and_prints_with_its_charts(
+    browser: Any, language: str, tmp_path: Path
+) -> None:
+    """The demo's HTML report, opened as a file: the reader's language, no UTC, no count
+    key, six charts (three per account) that keep their size on paper too."""
+    report = tmp_path / f"report-{language}.html"
+    report.write_text(fixed_report(language).html(), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(report.as_uri())
+        text = _reads_as_a_person_would(page, language)
+        words = (
+            "absences corrigées dans Hyperplanning 1"
+            if language == "fr"
+            else ("absences corrected in Hyperplanning 1")
+        )
+        assert words in text
+        _charts_render(page, "#charts", 6)
+        page.emulate_media(media="print")
+        _charts_render(page, "#charts", 6)
+        page.emulate_media(media="screen")
+        folder = DOC_SHOTS if language == "fr" else SHOTS
+        _assert_real_png(_shot(page, f"{language}-report", folder))
     finally:
         context.close()

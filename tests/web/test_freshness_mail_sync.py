@@ -9,10 +9,10 @@ import re
 
 from fastapi.testclient import TestClient
 
+from hpsync.locale import Reader
 from hpsync.secrets import Secret
 from hpsync.state.marks import NotificationRow
 from hpsync.web import create_app
-from hpsync.web.timefmt import duration
 from hpsync.web.views import notification_view, what_of
 
 from .conftest import SYNCS
@@ -82,7 +82,7 @@ def test_overview_shows_freshness_with_a_warning_when_stale(client: TestClient) 
     marks = _row(page, "fresh-paris-marks")
     assert 'class="fresh"' in down and "2 d ago" in down and "4 d" in down
     assert 'class="stale"' in marks and "⚠ 1 d ago" in marks
-    assert "2026-03-03 10:00 UTC" in marks
+    assert "Tue 3 Mar 2026, 11:00" in marks  # 10:00 UTC, read in Paris (CET)
     lyon_down = _row(page, "fresh-lyon-down")
     assert 'class="stale"' in lyon_down and "⚠ never" in lyon_down and "1 h" in lyon_down
     assert 'class="fresh"' in _row(page, "fresh-lyon-marks")
@@ -100,7 +100,7 @@ def test_notifications_page_lists_every_sort_and_status(client: TestClient) -> N
     assert "guard trip" in rows[2] and "badge-failed" in rows[2] and "<td>3</td>" in rows[2]
     assert "SMTP 535 auth failed for key ***" in rows[2]
     assert "alert" in rows[3] and "tutor@firm.example" in rows[3] and "badge-sent" in rows[3]
-    assert "2026-03-02 08:00 UTC" in rows[3]
+    assert "Mon 2 Mar 2026, 09:00" in rows[3]
     for status in ("sent", "failed", "pending", "dry_run"):
         assert f'id="count-{status}">1<' in page
     assert LEAKED.reveal() not in page
@@ -144,6 +144,7 @@ def _app(sync_now: object) -> TestClient:
         accounts=list(ACCOUNTS),
         sync_now=sync_now,  # type: ignore[arg-type]
         clock=lambda: NOW,
+        language="en",
     )
     c = TestClient(app, follow_redirects=False)
     c.post("/login", data={"token": TOKEN})
@@ -223,6 +224,7 @@ def test_what_an_email_is_comes_from_its_dedup_key() -> None:
 
 def test_thresholds_read_as_a_person_would() -> None:
     """Thresholds show in the largest whole unit: days, hours, else minutes."""
+    duration = Reader("en").duration
     assert [duration(s) for s in (86400, 4 * 86400, 3600, 7200, 1800, 5400)] == [
         "1 d",
         "4 d",

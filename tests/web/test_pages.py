@@ -7,6 +7,7 @@ import re
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from hpsync.locale import Reader
 from hpsync.secrets import Secret
 from hpsync.web import create_app
 from hpsync.web.chart import chart_svg
@@ -31,8 +32,8 @@ def test_overview_shows_health_runs_and_holdings(client: TestClient, ids: dict[s
     assert f'href="/runs/{ids["paris_down"]}"' in paris
     assert f'href="/runs/{ids["paris_up"]}"' in paris
     assert f'href="/runs/{ids["paris_dry"]}"' in paris  # shown as the last dry run
-    assert "learner: 2" in _text(paris) and "session: 1" in _text(paris)
-    assert "1 pending, 1 failed" in _text(paris)
+    assert "learners: 2" in _text(paris) and "sessions: 1" in _text(paris)
+    assert "1 waiting, 1 failed" in _text(paris)
     assert "Last good run: 2 d ago" in _text(paris)
     assert "badge-failing" in lyon
     assert "Last good run: never" in _text(lyon)
@@ -45,8 +46,8 @@ def test_overview_chart_is_inline_svg_of_writes_and_anomalies(client: TestClient
     paris = page[page.index('id="account-paris"') : page.index('id="account-lyon"')]
     assert "<svg" in paris
     assert paris.count('class="writes"') == 4  # 4 finished runs (the dry one writes 0)
-    assert "run 1 (down, ok): 42 written" in paris
-    assert "run 2 (up, ok): 7 written" in paris
+    assert "run 1 (planning → Edusign, ok): 42 written" in paris
+    assert "run 2 (attendance → Hyperplanning, ok): 7 written" in paris
     assert 'class="anomalies"' in paris
     assert "<script" not in page
 
@@ -137,6 +138,7 @@ def _app(plan_now: object) -> FastAPI:
         accounts=list(ACCOUNTS),
         plan_now=plan_now,  # type: ignore[arg-type]
         clock=lambda: NOW,
+        language="en",
     )
 
 
@@ -181,8 +183,13 @@ def test_chart_marks_each_runs_anomalies() -> None:
     """Each finished run gets an anomaly point whose tooltip gives its count."""
     store = FakeStore(StepClock())
     fill(store)
-    svg = str(chart_svg(store.runs("paris"), title="paris <chart>"))
+    english = Reader("en")
+    svg = str(chart_svg(store.runs("paris"), title="paris <chart>", reader=english))
     assert svg.count('class="anomaly"') == 4
     assert "run 3: 2 anomalies" in svg
     assert "<title>paris &lt;chart&gt;</title>" in svg
-    assert "no finished runs yet" in str(chart_svg([], title="empty"))
+    assert "Mon 2 Mar 2026, 10:00" in svg  # the first run's start, in Paris
+    assert "no finished runs yet" in str(chart_svg([], title="empty", reader=english))
+    assert "exécution 3 : 2 anomalies" in str(
+        chart_svg(store.runs("paris"), title="paris", reader=Reader("fr"))
+    )

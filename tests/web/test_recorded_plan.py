@@ -44,7 +44,9 @@ def test_run_page_reads_what_the_sync_service_stores(tmp_path: Path) -> None:
         run = store.start_run("paris", "down", dry_run=True)
         store.add_plan_items(run, plan_rows(plan))
         store.finish_run(run, "planned", {"anomalies": 1})
-        app = create_app(store, token=Secret(TOKEN), accounts=["paris"], clock=lambda: NOW)
+        app = create_app(
+            store, token=Secret(TOKEN), accounts=["paris"], clock=lambda: NOW, language="en"
+        )
         client = TestClient(app, follow_redirects=False)
         client.post("/login", data={"token": TOKEN})
         page = client.get(f"/runs/{run}").text
@@ -52,8 +54,8 @@ def test_run_page_reads_what_the_sync_service_stores(tmp_path: Path) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "room changed in Hyperplanning" in text
     assert "room : B12 → C07" in text
-    assert "drift: edited" in text
+    assert "edited by hand in Edusign" in text
     assert "Quiet" not in text  # unchanged items are not stored
     assert "learner_no_email" in text and "learner 4031" in text
-    assert "Dan Petit" in text and "affects 3 session(s)" in text
+    assert "Dan Petit" in text and "affects 3 sessions" in text
     assert 'id="code-learner_no_email"' in anomalies

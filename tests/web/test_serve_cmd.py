@@ -62,6 +62,8 @@ def test_known_accounts_come_from_the_runs() -> None:
 
 CONFIG = """
 state_url = "sqlite:///{db}"
+language = "en"
+timezone = "America/Montreal"
 
 [hyperplanning]
 url = "http://127.0.0.1:9/hpsw"
@@ -123,6 +125,9 @@ def test_serve_config_runs_as_a_real_process_and_logs_in_over_http(tmp_path: Pat
             assert 'id="account-nord"' in page
             assert '<button type="submit">Sync now nord</button>' in page
             assert '<button type="submit">Dry-run plan nord</button>' in page
+            assert "Times are in the America/Montreal time zone." in page  # the config's zone
+            french = http.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).text
+            assert '<button type="submit">Synchroniser nord maintenant</button>' in french
             overview = http.get("/api/overview").json()["accounts"][0]
             assert overview["freshness"]["down"]["stale_after_seconds"] == 3600  # 2 × 30 min
             assert token not in page
@@ -152,6 +157,8 @@ def test_sync_now_for_runs_down_then_up_against_the_emulators(tmp_path: Path) ->
         ("up", "ok", False),
         ("down", "ok", False),
     ]
-    assert summary[0].startswith(f"down run {runs[1].run_id}: ok {{'created': ")
-    assert summary[1].startswith(f"up run {runs[0].run_id}: ok {{")
+    # shown on the dashboard in the configuration's language (French), counts as words
+    assert summary[0].startswith(f"exécution {runs[1].run_id} (planning → Edusign) : ok ; créées ")
+    assert summary[1].startswith(f"exécution {runs[0].run_id} (présences → Hyperplanning) : ok")
+    assert "_" not in "".join(summary)
     assert installed() is None  # the notifier is only there during the run

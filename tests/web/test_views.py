@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from hpsync.locale import Reader
 from hpsync.state.rows import PlanItemRow, RunRow
 from hpsync.web.views import health, item_view, latest_by_flow, writes_of
 
@@ -19,23 +20,24 @@ def _run(
 
 def test_only_dry_runs_means_never_run() -> None:
     """An account that was only planned, never synced, is 'never run'."""
-    assert health([_run(1, "down", "planned", dry=True)], NOW).status == "never run"
+    assert health([_run(1, "down", "planned", dry=True)]).status == "never run"
 
 
 def test_latest_run_of_each_flow_decides_and_failing_wins() -> None:
     """An old failure fixed by a later ok run is forgotten; a failing flow beats a partial one."""
     runs = [_run(1, "down", "failed"), _run(2, "down", "ok"), _run(3, "up", "partial")]
-    assert health(runs, NOW).status == "partial"
+    assert health(runs).status == "partial"
     runs.append(_run(4, "up", "refused"))
-    h = health(runs, NOW)
+    h = health(runs)
     assert h.status == "failing"
     assert h.last_good == START + timedelta(hours=2)
-    assert h.since_good == "2 d ago"
+    assert Reader("en").ago(h.last_good, NOW) == "2 d ago"
+    assert Reader("fr").ago(h.last_good, NOW) == "il y a 2 j"
 
 
 def test_running_runs_do_not_change_health() -> None:
     """A run still in progress (no outcome) leaves the health of the last finished one."""
-    assert health([_run(1, "down", "ok"), _run(2, "down", None)], NOW).status == "ok"
+    assert health([_run(1, "down", "ok"), _run(2, "down", None)]).status == "ok"
     assert latest_by_flow([_run(1, "down", "ok"), _run(2, "down", None)])["down"].run_id == 2
 
 

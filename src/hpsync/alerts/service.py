@@ -18,6 +18,7 @@ from hpsync.alerts.render import alert_email, report_email, subject_of
 from hpsync.alerts.report import Figures, Period, PeriodKind, figures, last_period
 from hpsync.alerts.rules import Alert, evaluate_all
 from hpsync.config.models import AccountConfig
+from hpsync.locale import DEFAULT_LANGUAGE
 from hpsync.model import Kind, Learner, Snapshot, parse_source_id
 from hpsync.state import StateStore
 from hpsync.state.marks import MarkRow, marks
@@ -58,8 +59,10 @@ def plan_alerts(
     *,
     now: datetime,
     zone: str,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Outbox:
-    """One e-mail per (alert, recipient); dedup key ``<alert key>:<recipient>``."""
+    """One e-mail per (alert, recipient), in ``language``; dedup key
+    ``<alert key>:<recipient>``."""
     out = Outbox()
     grouped = by_learner(snapshot, rows)
     subject = subject_of(snapshot)
@@ -72,7 +75,9 @@ def plan_alerts(
         )
         out.anomalies.extend(f"alert {alert.rule.name}: {a}" for a in anomalies)
         for recipient in recipients:
-            email = alert_email(alert, full_name(learner), recipient.name, zone, subject)
+            email = alert_email(
+                alert, full_name(learner), recipient.name, zone, subject, language=language
+            )
             out.outgoing.append(
                 Outgoing(
                     f"{alert.key}:{recipient.who}",
@@ -86,8 +91,16 @@ def plan_alerts(
     return out
 
 
-def plan_reports(snapshot: Snapshot, rows: Sequence[MarkRow], period: Period) -> Outbox:
-    """One report per tutor with apprentices who had sessions in the period.
+def plan_reports(
+    snapshot: Snapshot,
+    rows: Sequence[MarkRow],
+    period: Period,
+    *,
+    zone: str,
+    language: str = DEFAULT_LANGUAGE,
+) -> Outbox:
+    """One report per tutor with apprentices who had sessions in the period, in
+    ``language``, its dates in ``zone``.
 
     Dedup key ``report:<week|month>:<label>:tutor:<key>``.
     """
@@ -123,7 +136,7 @@ def plan_reports(snapshot: Snapshot, rows: Sequence[MarkRow], period: Period) ->
             )
             for x in learners
         ]
-        email = report_email(period, recipient.name, table)
+        email = report_email(period, recipient.name, table, zone=zone, language=language)
         out.outgoing.append(
             Outgoing(
                 f"report:{period.kind}:{period.label}:{recipient.who}",
@@ -147,9 +160,12 @@ def send_alerts(
     now: datetime,
     zone: str,
     dry_run: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[Outbox, Delivery]:
     """Evaluate the account's alert rules on its stored marks and send what is new."""
-    outbox = plan_alerts(snapshot, account, marks(store, account.name), now=now, zone=zone)
+    outbox = plan_alerts(
+        snapshot, account, marks(store, account.name), now=now, zone=zone, language=language
+    )
     delivery = deliver(
         store, account.name, outbox.outgoing, mailer, sender=sender, dry_run=dry_run, kind="alert"
     )
@@ -168,11 +184,12 @@ def send_reports(
     now: datetime,
     zone: str,
     dry_run: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[Outbox, Delivery]:
     """Send each tutor the report of the last complete week or month."""
     span = last_period(period, now, zone)
     rows = marks(store, account.name, since=span.start, until=span.end)
-    outbox = plan_reports(snapshot, rows, span)
+    outbox = plan_reports(snapshot, rows, span, zone=zone, language=language)
     delivery = deliver(
         store, account.name, outbox.outgoing, mailer, sender=sender, dry_run=dry_run, kind="report"
     )

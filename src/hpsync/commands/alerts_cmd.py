@@ -100,6 +100,7 @@ def _run(
                         now=now,
                         zone=zone,
                         dry_run=dry_run is not None,
+                        language=config.language,
                     )
                 else:
                     _, delivery = send_reports(
@@ -112,6 +113,7 @@ def _run(
                         now=now,
                         zone=zone,
                         dry_run=dry_run is not None,
+                        language=config.language,
                     )
             _echo(acc.name, "alerts" if what == "alerts" else f"{what}ly reports", delivery)
             failed += len(delivery.failed)

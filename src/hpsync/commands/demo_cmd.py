@@ -29,12 +29,17 @@ def register(app: typer.Typer) -> None:
                 "'public' (only what public evidence shows real services offer)."
             ),
         ] = "full",
+        language: Annotated[
+            str, typer.Option(help="Language of the HTML report: 'fr' or 'en'.")
+        ] = "fr",
     ) -> None:
         """Emulators + a generated school + a full two-way sync, then a report (text + HTML)."""
         from hpsync.demo.scenario import DemoSettings, run_demo
 
         if profile not in ("full", "public"):
             raise typer.BadParameter("--profile is 'full' or 'public'")
+        if language not in ("fr", "en"):
+            raise typer.BadParameter("--language is 'fr' or 'en'")
         settings = DemoSettings(
             size=size.upper(),
             seed=seed,
@@ -42,6 +47,7 @@ def register(app: typer.Typer) -> None:
             out_dir=out,
             progress=not quiet,
             profile=profile,
+            language=language,
         )
         report = run_demo(settings, echo=lambda line: typer.echo(line, err=True))
         typer.echo(report.text())

@@ -49,8 +49,12 @@ def serve(
     sync_every: Mapping[str, timedelta] | None = None,
     hp_record_url: Callable[[str], str | None] | None = None,
     explain_now: Callable[[str], str] | None = None,
+    language: str = "fr",
+    zones: Mapping[str, str] | None = None,
+    call_budgets: Mapping[str, float] | None = None,
 ) -> None:
-    """Open the store and serve the dashboard until interrupted."""
+    """Open the store and serve the dashboard until interrupted (in ``language``, each
+    account's times in its zone)."""
     import uvicorn
 
     from hpsync.state import StateStore
@@ -68,6 +72,9 @@ def serve(
             sync_every=sync_every,
             hp_record_url=hp_record_url,
             explain_now=explain_now,
+            language=language,
+            zones=zones,
+            call_budgets=call_budgets,
         )
         if host not in LOOPBACK:
             typer.echo(
@@ -146,6 +153,8 @@ def sync_now_for(config_path: Path) -> Callable[[str], str]:
     def sync(account: str) -> str:
         from hpsync.bootstrap import open_context
         from hpsync.config import load_config
+        from hpsync.labels import counts_sentence, flow_label, status_label
+        from hpsync.locale import Reader
         from hpsync.sync.runs import run_down, run_up
         from hpsync.trust.notify import install, install_from_config
 
@@ -159,9 +168,16 @@ def sync_now_for(config_path: Path) -> Callable[[str], str]:
                 up = run_up(ctx.store, snapshot, setup, ctx.hyperplanning)
             finally:
                 install(None)
-        return (
-            f"down run {down.run_id}: {down.outcome} {down.counts}\n"
-            f"up run {up.run_id}: {up.outcome} {up.counts}"
+        reader = Reader(cfg.language)  # shown on the dashboard: the staff's words
+        return "\n".join(
+            reader.gettext(
+                "run {id} ({flow}): {outcome}; {figures}",
+                id=run.run_id,
+                flow=flow_label(flow, reader),
+                outcome=status_label(run.outcome, reader),
+                figures=counts_sentence(run.counts, reader),
+            )
+            for flow, run in (("down", down), ("up", up))
         )
 
     return sync
@@ -205,6 +221,7 @@ def register(app: typer.Typer) -> None:
         """Serve the dashboard: runs, plans, anomalies, drift, attendance ledger."""
         if config is not None:
             from hpsync.config import load_config
+            from hpsync.edusign.ratelimit import DEFAULT_LIMITS, RouteClass
 
             cfg = load_config(config)
             if cfg.dashboard is None and token_env is None:
@@ -229,6 +246,11 @@ def register(app: typer.Typer) -> None:
                 sync_now=sync_now_for(config),
                 sync_every=schedules_of(cfg),
                 explain_now=explain_now_for(config),
+                language=cfg.language,
+                zones={a.name: cfg.account_zone(a) for a in cfg.accounts},
+                call_budgets={
+                    a.name: DEFAULT_LIMITS[RouteClass.NORMAL] * a.rate_scale for a in cfg.accounts
+                },
             )
             return
         if state_url is None or token_env is None:

@@ -16,6 +16,8 @@ from hpsync.bootstrap import Context, open_context, previous_clients
 from hpsync.engine.desired import build_desired
 from hpsync.engine.render import render_anomalies, render_plan
 from hpsync.errors import GuardRefused, HpsyncError, UsageError
+from hpsync.labels import counts_sentence
+from hpsync.locale import Reader
 from hpsync.model import Snapshot
 from hpsync.progress_bars import AccountBars
 from hpsync.rules.explain import explain_learner, explain_session
@@ -98,7 +100,8 @@ def _down(
             for result in results:
                 typer.echo(render_plan(result.planned.plan))
                 if result.result is not None:
-                    typer.echo(f"outcome: {result.outcome} {result.counts}")
+                    figures = counts_sentence(result.counts, Reader("en"))
+                    typer.echo(f"outcome: {result.outcome}; {figures}")
                     for item, message in result.result.failures[:20]:
                         typer.echo(f"  failed {item.kind.value} {item.sid}: {message}")
         raise_first(outcomes)  # the other accounts were synced and reported above

@@ -190,6 +190,7 @@ def register(app: typer.Typer) -> None:
                     now=now,
                     zone=cfg.account_zone(account),
                     dry_run=dry_run is not None,
+                    language=cfg.language,
                 )
                 typer.echo(f"{account.name}: {delivery.counts()}")
 
@@ -200,6 +201,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sync one account now, down then up, whatever its schedule says."""
         from hpsync.bootstrap import open_context
+        from hpsync.labels import counts_sentence
+        from hpsync.locale import Reader
         from hpsync.sync.runs import run_down, run_up
         from hpsync.trust.notify import install, install_from_config
 
@@ -210,9 +213,12 @@ def register(app: typer.Typer) -> None:
             try:
                 snapshot = ctx.hyperplanning.read_snapshot()
                 down = run_down(ctx.store, snapshot, setup)
-                typer.echo(f"down run {down.run_id}: {down.outcome} {down.counts}")
+                english = Reader("en")
+                figures = counts_sentence(down.counts, english)
+                typer.echo(f"down run {down.run_id}: {down.outcome}; {figures}")
                 up = run_up(ctx.store, snapshot, setup, ctx.hyperplanning)
-                typer.echo(f"up run {up.run_id}: {up.outcome} {up.counts}")
+                figures = counts_sentence(up.counts, english)
+                typer.echo(f"up run {up.run_id}: {up.outcome}; {figures}")
             finally:
                 install(None)
         raise typer.Exit(1 if "partial" in (down.outcome, up.outcome) else 0)

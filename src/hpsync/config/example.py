@@ -9,6 +9,7 @@ EXAMPLE = """\
 
 state_url = "sqlite:///hpsync-state.db"   # next to this file; or "postgresql+psycopg://hpsync@db/hpsync"
 timezone = "Europe/Paris"                 # wall time of the Hyperplanning base
+language = "fr"                           # fr | en: dashboard, HTML report and e-mails
 log_format = "text"                       # text | json
 retention_days = 90                       # how long run history is kept
 lease_seconds = 900                       # one run per account at a time: its lease, renewed

@@ -259,6 +259,9 @@ class Config(_Model):
 
     state_url: StateUrl = Field(default="sqlite:///hpsync-state.db", validate_default=True)
     timezone: Zone = "Europe/Paris"
+    # What staff read (dashboard, HTML report, e-mails); a browser's Accept-Language
+    # overrides it on the dashboard. The CLI and machine outputs stay English.
+    language: Literal["fr", "en"] = "fr"
     log_format: Literal["text", "json"] = "text"
     hyperplanning: HyperplanningConfig
     accounts: list[AccountConfig] = Field(min_length=1)

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from functools import partial
 from pathlib import Path
@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from hpsync import clock
 from hpsync.bootstrap import Context, open_context
 from hpsync.config import load_config
-from hpsync.demo.report import DemoReport, Table
+from hpsync.demo.report import AccountFigures, DemoReport, Phrase, Table, counts_cell
 from hpsync.demo.simulate import (
     Controls,
     WeekSimulation,
@@ -32,13 +32,18 @@ from hpsync.demo.simulate import (
     simulate_week,
     week_of,
 )
+from hpsync.edusign.ratelimit import DEFAULT_LIMITS
 from hpsync.emulators.edusign import start_emulator as start_edusign
 from hpsync.emulators.generator import academic, generate_school
 from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
+from hpsync.labels import DRIFT, KIND_ONE
+from hpsync.locale import N_
 from hpsync.model import Kind, Snapshot
 from hpsync.progress_bars import AccountBars
+from hpsync.state.marks import marks
 from hpsync.sync.parallel import each_account, raise_first
 from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
+from hpsync.web.figures import daily_attendance, written_by_kind
 
 ACCOUNTS = ("nord", "sud")
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,6 +59,7 @@ class DemoSettings:
     out_dir: Path = Path("demo-output")
     progress: bool = True
     profile: str = "full"  # the emulators' surface: "full" or "public"
+    language: str = "fr"  # of the HTML report (the terminal text stays English)
 
 
 def config_text(
@@ -83,6 +89,7 @@ def _config_text(
     return f"""\
 state_url = "sqlite:///{state}"
 timezone = "Europe/Paris"
+language = "{settings.language}"
 
 [hyperplanning]
 url = "{hp_url}"
@@ -231,11 +238,22 @@ def _run_demo(settings: DemoSettings, echo: Callable[[str], None]) -> DemoReport
         )
         with open_context(load_config(config_path)) as ctx:
             report = _scenario(settings, ctx, lambda: dict(hp.stats), es.url, echo)
-    report.facts.insert(0, ("school", f"{settings.size} (seed {settings.seed}), base {base_id}"))
-    report.facts.append(("total time", f"{time.monotonic() - started:.0f} s"))
+    report.facts.insert(
+        0,
+        (
+            N_("school"),
+            Phrase(
+                N_("{size} (seed {seed}), base {base}"),
+                {"size": settings.size, "seed": settings.seed, "base": base_id},
+            ),
+        ),
+    )
+    report.facts.append(
+        (N_("total time"), Phrase(N_("{n} s"), {"n": round(time.monotonic() - started)}))
+    )
     html_path = out / "report.html"
     html_path.write_text(report.html(), encoding="utf-8")
-    report.facts.append(("HTML report", str(html_path)))
+    report.facts.append((N_("HTML report"), str(html_path)))
     return report
 
 
@@ -247,21 +265,37 @@ def _scenario(
     echo: Callable[[str], None],
 ) -> DemoReport:
     now = clock.now()
-    report = DemoReport("hpsync demo — Hyperplanning ⇄ Edusign")
+    report = DemoReport(
+        N_("hpsync demo — Hyperplanning ⇄ Edusign"),
+        language=ctx.config.language,
+        zone=ctx.config.timezone,
+    )
     t0 = time.monotonic()
     snapshot = ctx.hyperplanning.read_snapshot()
     hp_calls = sum(hp_stats().values())
     report.facts.append(
         (
-            "Hyperplanning read",
-            f"{len(snapshot.learners)} learners, {len(snapshot.sessions)} sessions, "
-            f"{len(snapshot.trainers)} trainers in {time.monotonic() - t0:.1f} s "
-            f"with {hp_calls} SOAP calls",
+            N_("Hyperplanning read"),
+            Phrase(
+                N_(
+                    "{learners} learners, {sessions} sessions, {trainers} trainers in "
+                    "{seconds} s with {calls} SOAP calls"
+                ),
+                {
+                    "learners": len(snapshot.learners),
+                    "sessions": len(snapshot.sessions),
+                    "trainers": len(snapshot.trainers),
+                    "seconds": f"{time.monotonic() - t0:.1f}",
+                    "calls": hp_calls,
+                },
+            ),
         )
     )
     with AccountBars(enabled=settings.progress, transient=False, show_empty=True) as bars:
         first = _sync_accounts(ctx, snapshot, now, bars)
-    report.tables.append(_down_table("First sync down (planning → Edusign)", first, minimum=True))
+    report.tables.append(
+        _down_table(N_("First sync down (planning → Edusign)"), first, minimum=True)
+    )
     off = [
         ("Hyperplanning", line.split(" — ")[0].removeprefix("OFF").strip())
         for line in ctx.hyperplanning.limits
@@ -269,12 +303,17 @@ def _scenario(
     off += sorted(
         {(f"Edusign {name}", w) for name in ACCOUNTS for w in first[name].planned.plan.warnings}
     )
-    report.facts.append(("surface", f"emulators in the {settings.profile!r} profile"))
+    report.facts.append(
+        (
+            N_("surface"),
+            Phrase(N_("emulators in the {profile!r} profile"), {"profile": settings.profile}),
+        )
+    )
     if off:
         report.tables.append(
             Table(
-                "Off on these services (hpsync doctor)",
-                ["service", "feature off"],
+                N_("Off on these services (hpsync doctor)"),
+                [N_("service"), N_("feature off")],
                 [[service, what] for service, what in off],
             )
         )
@@ -301,49 +340,97 @@ def _scenario(
     finally:
         for c in controls.values():
             c.close()
-    report.tables.append(_sim_table(sims, monday.isoformat()))
-    report.tables.append(_up_table("Attendance written back (Edusign → Hyperplanning)", up1))
-    report.tables.append(_up_table("After a justification arrived later", up2))
+    report.tables.append(_sim_table(sims, monday))
+    report.tables.append(_up_table(N_("Attendance written back (Edusign → Hyperplanning)"), up1))
+    report.tables.append(_up_table(N_("After a justification arrived later"), up2))
+    report.figures = {
+        name: _figures(ctx, name, first[name], (up1[name], up2[name]), settings.rate_scale)
+        for name in ACCOUNTS
+    }
 
     echo("second sync down (nothing changed in Hyperplanning) ...")
     snapshot = ctx.hyperplanning.read_snapshot()
     second = _sync_accounts(ctx, snapshot, now)
-    report.tables.append(_down_table("Second sync down", second, minimum=False))
+    report.tables.append(_down_table(N_("Second sync down"), second, minimum=False))
     for name in ACCOUNTS:
         for item in second[name].planned.plan.drift()[:5]:
             report.notes.append(
-                f"{name}: drift {item.drift} on {item.kind.value} {item.sid or item.remote_id}: "
-                f"{item.reason}"
+                Phrase(
+                    N_("{account}: {kind} {record} {drift}: {reason}"),
+                    {
+                        "account": name,
+                        "drift": Phrase(DRIFT.get(item.drift, item.drift)),
+                        "kind": Phrase(KIND_ONE.get(item.kind.value, item.kind.value)),
+                        "record": item.sid or item.remote_id,
+                        "reason": item.reason,
+                    },
+                )
             )
-        report.notes += [f"{name}: {e}" for e in edits[name]]
+        report.notes += [
+            Phrase(N_("{account}: {what}"), {"account": name, "what": e}) for e in edits[name]
+        ]
         if justified[name]:
             report.notes.append(
-                f"{name}: a justification arrived later for student {justified[name]}"
+                Phrase(
+                    N_("{account}: a justification arrived later for student {student}"),
+                    {"account": name, "student": justified[name]},
+                )
             )
         for anomaly in first[name].planned.plan.anomalies[:3]:
-            report.notes.append(f"{name}: anomaly {anomaly.render()}")
+            report.notes.append(
+                Phrase(
+                    N_("{account}: anomaly {anomaly}"),
+                    {"account": name, "anomaly": anomaly.render()},
+                )
+            )
     report.facts.append(
-        ("rate limits", f"emulator and client budgets scaled ×{settings.rate_scale:g}")
+        (
+            N_("rate limits"),
+            Phrase(
+                N_("emulator and client budgets scaled ×{scale}"),
+                {"scale": f"{settings.rate_scale:g}"},
+            ),
+        )
     )
     return report
 
 
+def _figures(
+    ctx: Context, name: str, down: DownOutcome, ups: tuple[UpOutcome, ...], rate_scale: float
+) -> AccountFigures:
+    """The charts' data of one account: the marks the up flow recorded, per day; what the
+    first sync and both attendance runs wrote, per kind; the client's request timeline."""
+    writes: Counter[tuple[str, str]] = Counter()
+    for key, n in (down.result.done if down.result else Counter()).items():
+        kind, _, op = key.partition(".")
+        if op in ("create", "update", "remove"):
+            writes[(kind, op)] += n
+    for up in ups:
+        writes.update(written_by_kind(up.counts))
+    return AccountFigures(
+        attendance=daily_attendance(marks(ctx.store, name), ctx.config.timezone),
+        writes=writes,
+        timeline=ctx.clients[name].stats().timeline,
+        budgets={cls.value: limit * rate_scale for cls, limit in DEFAULT_LIMITS.items()},
+    )
+
+
 def _down_table(title: str, outcomes: dict[str, DownOutcome], *, minimum: bool) -> Table:
     header = [
-        "account",
-        "created",
-        "updated",
-        "removed",
-        "unchanged",
-        "protected",
-        "anomalies",
-        "drift",
-        "write calls",
-        "all API calls",
+        N_("account"),
+        N_("created"),
+        N_("updated"),
+        N_("removed"),
+        N_("unchanged"),
+        N_("protected"),
+        N_("anomalies"),
+        N_("drift"),
+        N_("write calls"),
+        N_("all API calls"),
     ]
     if minimum:
-        header.append("minimum write calls")
-    rows = []
+        header.append(N_("minimum write calls"))
+    rows: list[list[str]] = []
     for name, o in outcomes.items():
         c = o.counts
         row = [
@@ -364,8 +451,8 @@ def _down_table(title: str, outcomes: dict[str, DownOutcome], *, minimum: bool) 
     return Table(title, header, rows)
 
 
-def _sim_table(sims: dict[str, WeekSimulation], monday: str) -> Table:
-    rows = []
+def _sim_table(sims: dict[str, WeekSimulation], monday: date) -> Table:
+    rows: list[list[str | dict[str, int]]] = []
     for name, sim in sims.items():
         marks = sim.marks
         rows.append(
@@ -379,23 +466,23 @@ def _sim_table(sims: dict[str, WeekSimulation], monday: str) -> Table:
             ]
         )
     return Table(
-        f"Simulated week of {monday}",
-        ["account", "sheets", "present", "late", "left early", "absent"],
+        N_("Simulated week of {monday}"),
+        [N_("account"), N_("sheets"), N_("present"), N_("late"), N_("left early"), N_("absent")],
         rows,
+        values={"monday": monday.isoformat()},
     )
 
 
 def _up_table(title: str, outcomes: dict[str, UpOutcome]) -> Table:
-    rows = []
+    rows: list[list[str | dict[str, int]]] = []
     for name, o in outcomes.items():
         c = o.counts
-        written = {k.removeprefix("written."): v for k, v in c.items() if k.startswith("written.")}
         rows.append(
             [
                 name,
                 str(c.get("sheets_final", 0)),
                 str(c.get("marks_read", 0)),
-                ", ".join(f"{k} {v}" for k, v in sorted(written.items())) or "none",
+                counts_cell(c, "written."),  # count keys: each reader sees its labels
                 str(c.get("already_in_sync", 0)),
                 str(c.get("failed", 0)),
             ]
@@ -403,12 +490,12 @@ def _up_table(title: str, outcomes: dict[str, UpOutcome]) -> Table:
     return Table(
         title,
         [
-            "account",
-            "final sheets",
-            "marks read",
-            "Hyperplanning writes",
-            "already in sync",
-            "failed",
+            N_("account"),
+            N_("final sheets"),
+            N_("marks read"),
+            N_("Hyperplanning writes"),
+            N_("already in sync"),
+            N_("failed"),
         ],
         rows,
     )

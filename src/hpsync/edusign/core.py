@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -36,6 +36,7 @@ CALL_DEADLINE = 120.0
 MAX_BODY = 64 * 1024 * 1024
 #: Total time one request may spend waiting on HTTP 429 before giving up.
 THROTTLE_BUDGET = 300.0
+TIMELINE_LIMIT = 20_000  # requests remembered for the timeline (~0.5 MB at most)
 
 
 def default_v3_url(base_url: str) -> str:
@@ -95,6 +96,9 @@ class ClientCore:
         self._by_method: Counter[str] = Counter()
         self._by_class: Counter[str] = Counter()
         self._retries = 0
+        self._clock = clock
+        self._started = clock()
+        self._timeline: deque[tuple[float, str]] = deque(maxlen=TIMELINE_LIMIT)
 
     def __repr__(self) -> str:
         return f"EdusignClient(base_url={self.base_url!r}, api={self.api!r})"
@@ -109,6 +113,7 @@ class ClientCore:
                 by_method=dict(self._by_method),
                 by_route_class=dict(self._by_class),
                 retries=self._retries,
+                timeline=tuple(self._timeline),
                 throttle_waits=self._limiter.waits - self._limiter_waits0,
                 throttle_seconds=self._limiter.waited_seconds - self._limiter_seconds0,
             )
@@ -148,6 +153,7 @@ class ClientCore:
             with self._stats_lock:
                 self._by_method[method] += 1
                 self._by_class[route_class.value] += 1
+                self._timeline.append((self._clock() - self._started, route_class.value))
             sent = True
             try:
                 response = self._bounded(method, url, json=json, params=params, where=where)

@@ -242,3 +242,6 @@ class ClientStats(_Record):
     retries: int = 0
     throttle_waits: int = 0
     throttle_seconds: float = 0.0
+    # When each request was sent: (seconds since the client was made, route class), the
+    # latest TIMELINE_LIMIT only. Charts set it against the rate budget over time.
+    timeline: tuple[tuple[float, str], ...] = ()

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from hpsync.alerts.deliver import Delivery, Outgoing, deliver
 from hpsync.alerts.mailer import Mailer
+from hpsync.labels import flow_label, status_label
+from hpsync.locale import DEFAULT_LANGUAGE, Reader
 from hpsync.state import StateStore
 from hpsync.state.rows import RunRow
 
@@ -32,32 +34,59 @@ class Digest:
     forced: list[str] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)
 
-    def text(self, zone: str) -> str:
-        tz = ZoneInfo(zone)
+    def text(self, zone: str, language: str = DEFAULT_LANGUAGE) -> str:
+        """The e-mail's body, in ``language``, its times in ``zone`` (named once)."""
+        reader = Reader(language, zone)
+        _ = reader.gettext
         lines = [
-            f"hpsync digest for account {self.account}, since "
-            f"{self.since.astimezone(tz):%Y-%m-%d %H:%M}",
+            _(
+                "hpsync digest for account {account}, since {when}",
+                account=self.account,
+                when=reader.when(self.since),
+            ),
+            reader.zone_note(),
             "",
-            f"Runs: {len(self.runs)}   writes: {self.writes}   failed items: {self.failed}",
+            _(
+                "Runs: {runs}   writes: {writes}   failed items: {failed}",
+                runs=len(self.runs),
+                writes=self.writes,
+                failed=self.failed,
+            ),
         ]
         lines += [
-            f"  run {r.run_id} {r.started_at.astimezone(tz):%Y-%m-%d %H:%M} {r.flow} "
-            f"{r.outcome or 'running'}"
+            "  "
+            + _(
+                "run {id}, {when}, {flow}: {outcome}",
+                id=r.run_id,
+                when=reader.when(r.started_at),
+                flow=flow_label(r.flow, reader),
+                outcome=status_label(r.outcome, reader),
+            )
             for r in self.runs
         ]
-        lines += ["", f"Guards tripped ({len(self.guards)}):", *[f"  - {g}" for g in self.guards]]
-        if self.forced:
-            lines += ["", "Forced releases:", *[f"  - {f}" for f in self.forced]]
         lines += [
             "",
-            f"Anomalies to fix in Hyperplanning ({len(self.anomalies)}):",
+            _("Guards tripped ({n}):", n=len(self.guards)),
+            *[f"  - {g}" for g in self.guards],
+        ]
+        if self.forced:
+            lines += ["", _("Forced releases:"), *[f"  - {f}" for f in self.forced]]
+        lines += [
+            "",
+            _("Anomalies to fix in Hyperplanning ({n}):", n=len(self.anomalies)),
             *[f"  - {a}" for a in self.anomalies],
         ]
         return "\n".join(lines) + "\n"
 
 
-def build_digest(store: StateStore, account: str, now: datetime) -> Digest:
-    """The digest of ``account``: runs since the last digest (or a day), latest anomalies."""
+def build_digest(
+    store: StateStore, account: str, now: datetime, language: str = DEFAULT_LANGUAGE
+) -> Digest:
+    """The digest of ``account``: runs since the last digest (or a day), latest anomalies.
+
+    Its lines about guards and forced releases are in ``language``; the guard's own words
+    (the run's error) and the anomalies' messages are the engine's, as it wrote them."""
+    _ = Reader(language).gettext
     last = store.get_meta(account, LAST_DIGEST)
     since = datetime.fromisoformat(last) if last else now - timedelta(days=1)
     recent = store.runs(account, limit=1000)
@@ -70,10 +99,15 @@ def build_digest(store: StateStore, account: str, now: datetime) -> Digest:
         out.writes += sum(v for k, v in r.counts.items() if k.startswith("written."))
         out.failed += r.counts.get("failed", 0)
         if r.outcome == "refused":
-            out.guards.append(f"run {r.run_id}: {r.error}")
+            out.guards.append(_("run {id}: {error}", id=r.run_id, error=r.error))
         if r.meta.get("forced"):
             out.forced.append(
-                f"run {r.run_id} by {r.meta.get('by') or '?'}: {r.meta.get('reason') or '-'}"
+                _(
+                    "run {id} by {by}: {reason}",
+                    id=r.run_id,
+                    by=r.meta.get("by") or "?",
+                    reason=r.meta.get("reason") or "-",
+                )
             )
     latest = next((r for r in recent if r.flow == "down"), None)
     if latest is not None:
@@ -95,15 +129,24 @@ def send_digest(
     now: datetime,
     zone: str,
     dry_run: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[Digest, Delivery]:
-    """Build and send the digest once per local day and recipient."""
-    digest = build_digest(store, account, now)
-    day = now.astimezone(ZoneInfo(zone)).date().isoformat()
-    subject = (
-        f"[hpsync] {account} {day}: {len(digest.runs)} run(s), {digest.writes} write(s), "
-        f"{len(digest.guards)} guard(s), {len(digest.anomalies)} anomal(ies)"
+    """Build and send the digest once per local day and recipient, in ``language``."""
+    digest = build_digest(store, account, now, language)
+    local = now.astimezone(ZoneInfo(zone)).date()
+    day = local.isoformat()  # the dedup key's day: a machine's word, not shown
+    reader = Reader(language, zone)
+    subject = "[hpsync] " + reader.gettext(
+        "{account} {day}: {runs} run(s), {writes} write(s), {guards} guard(s), "
+        "{anomalies} anomal(ies)",
+        account=account,
+        day=reader.date(local),
+        runs=len(digest.runs),
+        writes=digest.writes,
+        guards=len(digest.guards),
+        anomalies=len(digest.anomalies),
     )
-    text = digest.text(zone)
+    text = digest.text(zone, language)
     outgoing = [
         Outgoing(f"digest:{day}:{to}", "report", to, subject, text, "") for to in recipients
     ]

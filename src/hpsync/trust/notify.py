@@ -4,18 +4,20 @@
 ``Notifier`` (the CLI installs one from the configuration: ``install_from_config``) and the
 notifications send log, so each event is mailed once per run and recipient. Without a
 notifier nothing is sent now; the daily digest still lists the event. A hook never raises
-past a failed e-mail: the run's own outcome is what matters to the caller.
+past a failed e-mail: the run's own outcome is what matters to the caller. The e-mails
+speak the configuration's language; their figures use the shared labels, never count keys.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hpsync.alerts.deliver import Delivery, Outgoing, deliver
 from hpsync.alerts.mailer import Mailer, SmtpMailer
+from hpsync.labels import counts_sentence, flow_label, kind_label
+from hpsync.locale import DEFAULT_LANGUAGE, Reader
 from hpsync.logging import get_logger
 from hpsync.state import StateStore
 
@@ -27,11 +29,13 @@ log = get_logger("hpsync.trust")
 
 @dataclass(slots=True)
 class Notifier:
-    """Where immediate e-mails go: a mailer, a sender, and recipients per account."""
+    """Where immediate e-mails go: a mailer, a sender, recipients per account, and the
+    language they are written in."""
 
     mailer: Mailer
     sender: str
     recipients: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    language: str = DEFAULT_LANGUAGE
 
 
 _installed: list[Notifier] = []
@@ -64,7 +68,9 @@ def install_from_config(config: Config, mailer: Mailer | None = None) -> Notifie
         assert config.smtp is not None
         password = config.smtp.password.resolve("smtp.password") if config.smtp.password else None
         mailer = SmtpMailer(config.smtp, password)
-    notifier = Notifier(mailer, sender, {a.name: recipients_of(a) for a in config.accounts})
+    notifier = Notifier(
+        mailer, sender, {a.name: recipients_of(a) for a in config.accounts}, config.language
+    )
     install(notifier)
     return notifier
 
@@ -85,9 +91,16 @@ def _send(store: StateStore, account: str, key: str, subject: str, text: str) ->
     return deliver(store, account, outgoing, notifier.mailer, sender=notifier.sender, kind="alert")
 
 
-def _items(store: StateStore, run_id: int, *, action: str = "", outcome: str = "") -> list[str]:
+def _reader() -> Reader:
+    notifier = installed()
+    return Reader(notifier.language if notifier else DEFAULT_LANGUAGE)
+
+
+def _items(
+    store: StateStore, run_id: int, reader: Reader, *, action: str = "", outcome: str = ""
+) -> list[str]:
     return [
-        f"{i.kind} {i.source_id} {i.summary}".rstrip()
+        f"{kind_label(i.kind, reader, one=True)} {i.source_id} {i.summary}".rstrip()
         + (f": {i.message}" if outcome and i.message else "")
         for i in store.plan_items(run_id)
         if (not action or i.action == action) and (not outcome or i.outcome == outcome)
@@ -101,22 +114,33 @@ def on_guard_tripped(
     run = store.get_run(run_id)
     if run is None or run.dry_run:
         return None
-    removals = _items(store, run_id, action="remove")
+    reader = _reader()
+    _ = reader.gettext
+    removals = _items(store, run_id, reader, action="remove")
     text = "\n".join(
         [
-            f"A safety guard refused the sync of account {account} (run {run_id}).",
-            "Nothing was written to Edusign.",
+            _(
+                "A safety guard refused the sync of account {account} (run {id}).",
+                account=account,
+                id=run_id,
+            ),
+            _("Nothing was written to Edusign."),
             "",
-            f"Why: {error}",
+            _("Why: {error}", error=error),
             "",
-            f"Removals planned ({len(removals)}):",
+            _("Removals planned ({n}):", n=len(removals)),
             *[f"  - {line}" for line in removals[:100]],
             "",
-            f"Review with `hpsync runs show {run_id}`. If intended, release with",
-            f'`hpsync sync --account {account} --force --reason "..."` (the reason is recorded).',
+            _("Review with `hpsync runs show {id}`. If intended, release with", id=run_id),
+            _(
+                '`hpsync sync --account {account} --force --reason "..."` '
+                "(the reason is recorded).",
+                account=account,
+            ),
         ]
     )
-    return _send(store, account, f"guard:{run_id}", f"[hpsync] {account}: sync refused", text)
+    subject = "[hpsync] " + _("{account}: sync refused", account=account)
+    return _send(store, account, f"guard:{run_id}", subject, text)
 
 
 def on_run_finished(store: StateStore, account: str, run_id: int) -> Delivery | None:
@@ -133,16 +157,26 @@ def on_run_finished(store: StateStore, account: str, run_id: int) -> Delivery | 
     now = run.counts.get("failed", 0)
     if now <= before:
         return None
-    failed = _items(store, run_id, outcome="failed")
+    reader = _reader()
+    _ = reader.gettext
+    failed = _items(store, run_id, reader, outcome="failed")
     text = "\n".join(
         [
-            f"Run {run_id} ({run.flow}) of account {account} failed {now} item(s); "
-            f"the previous run failed {before}.",
+            _(
+                "Run {id} ({flow}) of account {account} failed {now} item(s); "
+                "the previous run failed {before}.",
+                id=run_id,
+                flow=flow_label(run.flow, reader),
+                account=account,
+                now=now,
+                before=before,
+            ),
             "",
             *[f"  - {line}" for line in failed[:100]],
             "",
-            f"Details: `hpsync runs show {run_id}`; counts {json.dumps(run.counts)}",
+            _("Figures of the run: {figures}.", figures=counts_sentence(run.counts, reader)),
+            _("Details: `hpsync runs show {id}`", id=run_id),
         ]
     )
-    subject = f"[hpsync] {account}: failures grew to {now}"
+    subject = "[hpsync] " + _("{account}: failures grew to {n}", account=account, n=now)
     return _send(store, account, f"failures:{run_id}", subject, text)

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from starlette.middleware.base import RequestResponseEndpoint
 
 from hpsync import clock
+from hpsync.locale import DEFAULT_LANGUAGE, N_
 from hpsync.secrets import Secret
 from hpsync.web.auth import COOKIE_NAME, SESSION_SECONDS, Auth, LoginThrottle
 from hpsync.web.context import Dashboard, make_env
@@ -49,12 +50,18 @@ def create_app(
     hp_record_url: Callable[[str], str | None] | None = None,
     clock: Callable[[], datetime] = _now,
     explain_now: Callable[[str], str] | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    zones: Mapping[str, str] | None = None,
+    call_budgets: Mapping[str, float] | None = None,
 ) -> FastAPI:
     """A dashboard over ``source`` (a StateStore) for ``accounts``, behind ``token``.
 
     ``plan_now(account)`` and ``sync_now(account)`` return the text shown after the
     dry-run and sync-now buttons (None: the button is disabled); ``sync_every`` gives an
     account's schedule, whose double is when its runs count as stale (default 1 h).
+    ``language`` is the configuration's (a browser's Accept-Language or ``?lang=``
+    overrides it), ``zones`` each account's time zone (``Config.account_zone``), and
+    ``call_budgets`` its ordinary Edusign calls per minute (480 × its rate scale).
     """
     dash = Dashboard(
         source=source,
@@ -67,6 +74,9 @@ def create_app(
         clock=clock,
         env=make_env(),
         explain_now=explain_now,
+        language=language,
+        zones=dict(zones or {}),
+        call_budgets=dict(call_budgets or {}),
     )
     app = FastAPI(title="hpsync", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -91,7 +101,7 @@ def create_app(
     def login_page(request: Request) -> Response:
         if request.state.session is not None:
             return RedirectResponse("/", status_code=303)
-        return dash.render(request, "login.html", error="")
+        return dash.render(request, "login.html", error="", error_values={})
 
     throttle = LoginThrottle()
 
@@ -104,13 +114,16 @@ def create_app(
                 request,
                 "login.html",
                 status=429,
-                error=f"too many wrong tokens: try again in {wait} s",
+                error=N_("too many wrong tokens: try again in {n} s"),
+                error_values={"n": wait},
             )
             refused.headers["Retry-After"] = str(wait)
             return refused
         if not dash.auth.token_ok(token):
             throttle.failed(address)
-            return dash.render(request, "login.html", status=401, error="wrong token")
+            return dash.render(
+                request, "login.html", status=401, error=N_("wrong token"), error_values={}
+            )
         throttle.succeeded(address)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(

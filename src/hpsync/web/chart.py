@@ -1,7 +1,7 @@
 """Writes and anomalies over time as inline SVG, drawn on the server (no JS library).
 
 One bar per finished run (records written), a line for the anomalies the run found; the
-x axis is the run sequence, labelled with the first and last dates.
+x axis is the run sequence, labelled with the first and last dates in the reader's zone.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from hpsync import labels
+from hpsync.locale import Reader
 from hpsync.state.rows import RunRow
-from hpsync.web.timefmt import stamp
 from hpsync.web.views import writes_of
 
 WIDTH, HEIGHT = 640, 170
@@ -20,8 +21,9 @@ WRITES_COLOUR = "#3b6ea5"
 ANOMALY_COLOUR = "#c0392b"
 
 
-def chart_svg(runs: Sequence[RunRow], *, title: str, limit: int = 30) -> Markup:
+def chart_svg(runs: Sequence[RunRow], *, title: str, reader: Reader, limit: int = 30) -> Markup:
     """The SVG for the last ``limit`` finished runs, oldest on the left."""
+    _ = reader.gettext
     done = sorted((r for r in runs if r.outcome is not None), key=lambda r: r.run_id)[-limit:]
     head = (
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -29,9 +31,10 @@ def chart_svg(runs: Sequence[RunRow], *, title: str, limit: int = 30) -> Markup:
         f"<title>{escape(title)}</title>"
     )
     if not done:
+        nothing = str(escape(_("no finished runs yet")))
         return Markup(  # noqa: S704 - numbers and escape()d text only
             head + f'<text x="{WIDTH // 2}" y="{HEIGHT // 2}" text-anchor="middle" '
-            'fill="#666">no finished runs yet</text></svg>'
+            f'fill="#666">{nothing}</text></svg>'
         )
     writes = [writes_of(r) for r in done]
     anomalies = [r.counts.get("anomalies", 0) for r in done]
@@ -52,7 +55,15 @@ def chart_svg(runs: Sequence[RunRow], *, title: str, limit: int = 30) -> Markup:
     ]
     for n, (run, value) in enumerate(zip(done, writes, strict=True)):
         x = LEFT + n * step + (step - bar) / 2
-        tip = escape(f"run {run.run_id} ({run.flow}, {run.outcome}): {value} written")
+        tip = escape(
+            _(
+                "run {id} ({flow}, {outcome}): {n} written",
+                id=run.run_id,
+                flow=labels.flow_label(run.flow, reader),
+                outcome=labels.status_label(run.outcome, reader),
+                n=value,
+            )
+        )
         parts.append(
             f'<rect class="writes" x="{x:.1f}" y="{y(value):.1f}" width="{bar:.1f}" '
             f'height="{TOP + plot_h - y(value):.1f}" fill="{WRITES_COLOUR}">'
@@ -66,20 +77,21 @@ def chart_svg(runs: Sequence[RunRow], *, title: str, limit: int = 30) -> Markup:
         f'stroke="{ANOMALY_COLOUR}" stroke-width="2"/>'
     )
     for n, (run, value) in enumerate(zip(done, anomalies, strict=True)):
-        tip = escape(f"run {run.run_id}: {value} anomalies")
+        tip = escape(_("run {id}: {n} anomalies", id=run.run_id, n=value))
         parts.append(
             f'<circle class="anomaly" cx="{LEFT + n * step + step / 2:.1f}" cy="{y(value):.1f}" '
             f'r="3" fill="{ANOMALY_COLOUR}"><title>{tip}</title></circle>'
         )
+    written, found = escape(_("records written")), escape(_("anomalies"))
     parts += [
-        f'<text x="{LEFT}" y="{HEIGHT - 16}" font-size="11">{escape(stamp(done[0].started_at))}'
-        "</text>",
+        f'<text x="{LEFT}" y="{HEIGHT - 16}" font-size="11">'
+        f"{escape(reader.when(done[0].started_at))}</text>",
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 16}" text-anchor="end" font-size="11">'
-        f"{escape(stamp(done[-1].started_at))}</text>",
+        f"{escape(reader.when(done[-1].started_at))}</text>",
         f'<rect x="{LEFT}" y="{HEIGHT - 10}" width="10" height="8" fill="{WRITES_COLOUR}"/>',
-        f'<text x="{LEFT + 14}" y="{HEIGHT - 2}" font-size="11">records written</text>',
-        f'<rect x="{LEFT + 130}" y="{HEIGHT - 7}" width="10" height="2" fill="{ANOMALY_COLOUR}"/>',
-        f'<text x="{LEFT + 144}" y="{HEIGHT - 2}" font-size="11">anomalies</text>',
+        f'<text x="{LEFT + 14}" y="{HEIGHT - 2}" font-size="11">{written}</text>',
+        f'<rect x="{LEFT + 170}" y="{HEIGHT - 7}" width="10" height="2" fill="{ANOMALY_COLOUR}"/>',
+        f'<text x="{LEFT + 184}" y="{HEIGHT - 2}" font-size="11">{found}</text>',
         "</svg>",
     ]
     return Markup("".join(parts))  # noqa: S704 - numbers and escape()d text only

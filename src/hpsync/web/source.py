@@ -3,10 +3,10 @@
 The dashboard only reads; any object with these methods (the real ``StateStore``, a test
 fake) can be shown. Keeping the surface this small keeps the dashboard harmless.
 
-The send log (notifications) and the audit (run inputs) live in their own modules as
-functions over a ``StateStore``; ``notifications_of`` and ``inputs_of`` call them for a
-real store, and the same-named methods (``notifications``, ``run_inputs``) of any other
-source, or answer nothing.
+The send log (notifications), the recorded marks and the audit (run inputs) live in their
+own modules as functions over a ``StateStore``; ``notifications_of``, ``marks_of`` and
+``inputs_of`` call them for a real store, and the same-named methods (``notifications``,
+``marks``, ``run_inputs``) of any other source, or answer nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Protocol
 
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow
-from hpsync.state.marks import NotificationRow
+from hpsync.state.marks import MarkRow, NotificationRow
 from hpsync.state.rows import LedgerRow, MappingRow, PlanItemRow, RunRow
 
 
@@ -58,3 +58,13 @@ def inputs_of(source: DashboardSource, run_id: int) -> RunInputsRow | None:
     reader = getattr(source, "run_inputs", None)
     found = reader(run_id) if callable(reader) else None
     return found if isinstance(found, RunInputsRow) else None
+
+
+def marks_of(source: DashboardSource, account: str, since: datetime) -> list[MarkRow]:
+    """The final marks the up flow recorded for sessions since ``since`` (none: empty)."""
+    if isinstance(source, StateStore):
+        from hpsync.state.marks import marks
+
+        return marks(source, account, since=since)
+    reader = getattr(source, "marks", None)
+    return list(reader(account, since=since)) if callable(reader) else []

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from hpsync.locale import N_
 from hpsync.secrets import redact
 from hpsync.state.marks import NotificationRow
 from hpsync.state.rows import LedgerRow, PlanItemRow, RunRow
-from hpsync.web.timefmt import ago
 
 FAILING_OUTCOMES = frozenset({"failed", "refused", "error"})
 # The order a reader expects: what will be written first, then what is only reported.
@@ -26,11 +26,11 @@ FLOWS = ("down", "up")
 
 @dataclass(frozen=True, slots=True)
 class Health:
-    """An account's state in one word, and the time since it last synced cleanly."""
+    """An account's state in one word, and when it last synced cleanly (the page says
+    how long ago, in the reader's words)."""
 
     status: str  # "ok", "partial", "failing", "never run"
     last_good: datetime | None
-    since_good: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,11 +172,11 @@ def _status(outcome: str | None) -> str:
     return "partial"
 
 
-def health(runs: Iterable[RunRow], now: datetime) -> Health:
+def health(runs: Iterable[RunRow]) -> Health:
     """Worst state among the latest real (not dry) finished run of each flow."""
     real = [r for r in runs if not r.dry_run and r.outcome is not None]
     if not real:
-        return Health("never run", None, "never")
+        return Health("never run", None)
     latest: dict[str, RunRow] = {}
     for run in sorted(real, key=lambda r: r.run_id, reverse=True):
         latest.setdefault(run.flow, run)
@@ -184,7 +184,7 @@ def health(runs: Iterable[RunRow], now: datetime) -> Health:
     status = next(s for s in ("failing", "partial", "ok") if s in states)
     good = [r.finished_at or r.started_at for r in real if r.outcome == "ok"]
     last_good = max(good) if good else None
-    return Health(status, last_good, ago(last_good, now))
+    return Health(status, last_good)
 
 
 def latest_by_flow(runs: Iterable[RunRow]) -> dict[str, RunRow]:
@@ -249,7 +249,6 @@ class FreshLine:
     age_seconds: int | None
     stale_after_seconds: int
     stale: bool
-    age: str  # "3 h ago", "never"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -293,7 +292,6 @@ def _when(value: Any) -> datetime | None:
 
 def freshness_view(
     fresh: dict[str, Any],
-    now: datetime,
     *,
     run_stale_after: timedelta = RUN_STALE_DEFAULT,
     mark_stale_after: timedelta = MARK_STALE_DEFAULT,
@@ -305,8 +303,8 @@ def freshness_view(
         seconds = int(limit.total_seconds())
         when = _when(at)
         if age is None:
-            return FreshLine(what, None, None, seconds, never_stale, "never")
-        return FreshLine(what, when, int(age), seconds, int(age) > seconds, ago(when, now))
+            return FreshLine(what, None, None, seconds, never_stale)
+        return FreshLine(what, when, int(age), seconds, int(age) > seconds)
 
     return Freshness(
         line(
@@ -329,11 +327,11 @@ def freshness_view(
 
 
 GUARD, DIGEST, TUTOR_ALERT, FAILURES, REPORT = (
-    "guard trip",
-    "digest",
-    "alert",
-    "failures alert",
-    "report",
+    N_("guard trip"),
+    N_("digest"),
+    N_("alert"),
+    N_("failures alert"),
+    N_("report"),
 )
 
 
