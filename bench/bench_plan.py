@@ -56,7 +56,7 @@ def measure(size: str) -> dict[str, float | int | str]:
     from hpsync.engine.desired import build_desired
     from hpsync.engine.diff import build_plan
     from hpsync.engine.remote import RemoteState
-    from hpsync.snapshot_json import snapshot_from_school
+    from hpsync.school.load import snapshot_from_school
 
     data = generate_school(size, 1, year=2026)
     snapshot = snapshot_from_school(data)

@@ -16,10 +16,10 @@ from hpsync.config import load_config
 from hpsync.edusign import EdusignClient
 from hpsync.emulators.edusign import start_emulator as start_edusign
 from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
+from hpsync.school.dump import snapshot_to_school
 from hpsync.secrets import Secret
 from hpsync.sync.runs import run_down
 from hpsync.testing.builders import BASE, small_snapshot
-from hpsync.trust.school import snapshot_to_school
 
 NOW = datetime(2026, 9, 1, tzinfo=UTC)  # before the hand-made week: nothing is past
 

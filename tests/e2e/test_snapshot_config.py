@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from hpsync.emulators.school_file import load_school
-from hpsync.snapshot_json import snapshot_from_school
+from hpsync.school.load import snapshot_from_school
 
 from .harness import world
 

@@ -10,7 +10,7 @@ import pytest
 
 from hpsync.emulators.generator import SIZES, generate_school
 from hpsync.emulators.school_file import validate_school
-from hpsync.snapshot_json import snapshot_from_school
+from hpsync.school.load import snapshot_from_school
 
 
 @cache

@@ -6,7 +6,7 @@ from datetime import date
 
 from hpsync.emulators.generator import generate_school
 from hpsync.hyperplanning.mapping import hp_week
-from hpsync.snapshot_json import snapshot_from_school
+from hpsync.school.load import snapshot_from_school
 
 
 def test_weeks_count_from_the_monday_of_the_bases_first_day() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hpsync.emulators.hyperplanning import start_emulator
 from hpsync.hyperplanning import HyperplanningClient
+from hpsync.school.load import snapshot_from_school
 from hpsync.secrets import Secret
-from hpsync.snapshot_json import snapshot_from_school
 from hyperplanning.school import school
 
 

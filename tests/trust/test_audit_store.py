@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hpsync.snapshot_json import snapshot_from_school
+from hpsync.school.dump import snapshot_to_school
+from hpsync.school.load import snapshot_from_school
 from hpsync.state import PlanItemRow, StateStore
 from hpsync.state.audit import (
     RunInputsRow,
@@ -17,7 +18,6 @@ from hpsync.state.audit import (
     run_inputs,
 )
 from hpsync.testing.builders import small_snapshot
-from hpsync.trust.school import snapshot_to_school
 from hyperplanning.school import school
 from state.conftest import FakeClock
 

@@ -11,6 +11,7 @@ from hpsync.engine.guards import GuardPolicy
 from hpsync.hyperplanning import HyperplanningClient
 from hpsync.model import Kind, Snapshot
 from hpsync.rules.policy import AccountRules, Couple
+from hpsync.school.dump import snapshot_to_school
 from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.state.audit import blob_count, run_inputs
@@ -18,7 +19,6 @@ from hpsync.sync.runs import AccountSetup, run_down
 from hpsync.testing.builders import PARIS, small_snapshot
 from hpsync.testing.fakes import FakeTarget
 from hpsync.trust.replay import replay_run
-from hpsync.trust.school import snapshot_to_school
 
 NOW = datetime(2026, 9, 1, tzinfo=PARIS)
 RULES = AccountRules("nord", learner_couples=(Couple("Site", "Nord"),))
@@ -94,7 +94,7 @@ def test_replay_lists_items_whose_content_differs_with_their_fields(tmp_path: Pa
                 .where(t.plan_items.c.run_id == done.run_id, t.plan_items.c.item_key == item.key)
                 .values(details_json=json.dumps(details))
             )
-        report = replay_run(store, done.run_id, emulator=False)
+        report = replay_run(store, done.run_id)
         (line,) = report.differences
         assert item.summary in line and "Léonie" in line and "recorded create" in line
 

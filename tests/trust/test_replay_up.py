@@ -46,7 +46,7 @@ def test_attendance_run_replays_to_the_same_changes(tmp_path: Path) -> None:
             now=datetime(2026, 10, 1, tzinfo=PARIS),
         )
         assert len(out.plan.changes) == 2
-        report = replay_run(store, out.run_id, emulator=False)
+        report = replay_run(store, out.run_id)
         assert report.recorded_hash == changes_hash(out.plan.changes)
         assert report.replayed_hash == report.recorded_hash and not report.differences
         assert report.recorded_hash != changes_hash([])

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from hpsync.emulators.generator import generate_school
+from hpsync.school.load import snapshot_from_school
 from hpsync.shared_values import SharedValues
-from hpsync.snapshot_json import snapshot_from_school
 
 PARIS = ZoneInfo("Europe/Paris")
 

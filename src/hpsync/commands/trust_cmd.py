@@ -138,16 +138,13 @@ def register(app: typer.Typer) -> None:
     def replay(
         run_id: int,
         config: ConfigOpt,
-        no_emulator: Annotated[
-            bool, typer.Option("--no-emulator", help="Load the snapshot directly, no SOAP.")
-        ] = False,
     ) -> None:
         """Plan a recorded run again from its stored inputs; exit 1 if the writes differ."""
         from hpsync.state import StateStore
         from hpsync.trust.replay import replay_run
 
         with StateStore.open(_config(config).state_url) as store:
-            report = replay_run(store, run_id, emulator=not no_emulator)
+            report = replay_run(store, run_id)
         typer.echo("\n".join(report.lines()))
         raise typer.Exit(0 if report.same else 1)
 

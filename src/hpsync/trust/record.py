@@ -18,10 +18,10 @@ from hpsync.engine.remote import RemoteState
 from hpsync.model import Kind, Snapshot
 from hpsync.ports import TargetAccount, WriteOutcome
 from hpsync.rules.policy import AccountRules
+from hpsync.school.dump import snapshot_to_school
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow, put_blob, record_run_inputs
 from hpsync.trust.codec import pushed_to_json, remote_to_json, rules_to_json
-from hpsync.trust.school import snapshot_to_school
 
 
 class _PushState(Protocol):

@@ -1,14 +1,13 @@
 """Replay a recorded run: its stored inputs, planned again, must give the same writes.
 
-The Hyperplanning snapshot is served by a fresh Hyperplanning emulator and read back over
-SOAP (the path a real run takes); the plan is then computed against the stored Edusign
-remote state and the stored push state, at the instant the run planned for.
+The stored school file is loaded with the one school codec (``hpsync.school``, the loader a
+real read goes through too); the plan is then computed against the stored Edusign remote
+state and the stored push state, at the instant the run planned for. No service is run.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,7 @@ from hpsync.engine.diff import build_plan
 from hpsync.engine.plan import Plan
 from hpsync.errors import UsageError
 from hpsync.model import Snapshot
-from hpsync.snapshot_json import snapshot_from_school
+from hpsync.school.load import snapshot_from_school
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow, get_blob, run_inputs
 from hpsync.trust.codec import pushed_from_json, remote_from_json, rules_from_json
@@ -50,31 +49,8 @@ class ReplayReport:
         return out
 
 
-def _served(school: dict[str, object]) -> Snapshot:
-    """Read a school back through a fresh Hyperplanning emulator, over SOAP."""
-    from hpsync.emulators.hyperplanning import start_emulator
-    from hpsync.hyperplanning import HyperplanningClient
-    from hpsync.secrets import Secret
-
-    base = school["base"]
-    assert isinstance(base, dict)
-    password = secrets.token_urlsafe(12)
-    with start_emulator(school, user="replay", password=password) as emu:
-        client = HyperplanningClient(
-            emu.url,
-            "replay",
-            Secret(password),
-            timezone=str(base["timezone"]),
-            base_id=str(base["id"]),
-        )
-        try:
-            return client.read_snapshot()
-        finally:
-            client.close()
-
-
-def replay_run(store: StateStore, run_id: int, *, emulator: bool = True) -> ReplayReport:
-    """Plan a recorded run again from its stored inputs (``emulator=False``: no SOAP)."""
+def replay_run(store: StateStore, run_id: int) -> ReplayReport:
+    """Plan a recorded run again from its stored inputs (the school codec, no service)."""
     row = run_inputs(store, run_id)
     if row is None:
         raise UsageError(
@@ -82,7 +58,7 @@ def replay_run(store: StateStore, run_id: int, *, emulator: bool = True) -> Repl
             hint="only non-dry down runs keep their inputs, until `hpsync runs prune`",
         )
     school = get_blob(store, row.snapshot_digest)
-    snapshot = _served(school) if emulator else snapshot_from_school(school)
+    snapshot = snapshot_from_school(school)
     settings = get_blob(store, row.rules_digest)
     if isinstance(settings, dict) and settings.get("flow") == "up":
         return _replay_up(store, row, snapshot, settings)

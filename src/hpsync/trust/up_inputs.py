@@ -15,9 +15,9 @@ from hpsync.attendance.statuses import FinalPolicy, MarkKind, SheetMark
 from hpsync.hashing import digest
 from hpsync.model import Snapshot
 from hpsync.ports import Sheet
+from hpsync.school.dump import snapshot_to_school
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow, put_blob, record_run_inputs
-from hpsync.trust.school import snapshot_to_school
 
 
 def _dt(value: datetime | None) -> str | None:

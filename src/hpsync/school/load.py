@@ -1,7 +1,9 @@
-"""School snapshot JSON (``hpsync-school/1``) → domain Snapshot, without any SOAP.
+"""School file (``hpsync-school/1``) → domain Snapshot (pure).
 
-The Hyperplanning client builds the same Snapshot by reading a base over SOAP; tests
-compare both paths, and benchmarks use this one to time the pure core on big schools.
+The one loader: the Hyperplanning client turns what it read over SOAP into a school dict
+and loads it here; snapshot files, benchmarks and replay load the same way. Wall-time
+strings of the base become aware datetimes of its zone; parent courses produce no session;
+a course not placed keeps ``placed=False`` (the rules say why it is left out).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hpsync.hyperplanning.mapping import hp_week
 from hpsync.model import (
     BaseInfo,
     Exemption,
@@ -32,6 +33,19 @@ from hpsync.shared_values import SharedValues
 _GENRES = {g.value: g for g in Genre}
 
 
+def hp_week(first_day: date, day: date) -> int:
+    """HP week of a date: weeks since the Monday of the base's first day, from 1."""
+    monday = day - timedelta(days=day.weekday())
+    first = first_day - timedelta(days=first_day.weekday())
+    return (monday - first).days // 7 + 1
+
+
+def localize(wall: str | datetime, tz: ZoneInfo) -> datetime:
+    """A wall-time string of the base as an aware datetime (first occurrence on DST folds)."""
+    value = datetime.fromisoformat(wall) if isinstance(wall, str) else wall
+    return value.replace(tzinfo=tz, fold=0)
+
+
 def course_students(course: dict[str, Any], members: dict[int, list[int]]) -> tuple[int, ...]:
     """A course's students: members of its groups plus its own, sorted, unique."""
     keys: set[int] = set(course.get("students", []))
@@ -44,8 +58,8 @@ def course_students(course: dict[str, Any], members: dict[int, list[int]]) -> tu
     return tuple(sorted(keys))
 
 
-def snapshot_from_school(data: dict[str, Any]) -> Snapshot:
-    """Build the domain snapshot of a school file."""
+def snapshot_from_school(data: dict[str, Any], *, base_id: str | None = None) -> Snapshot:
+    """Build the domain snapshot of a school file (``base_id`` overrides the file's)."""
     base = data["base"]
     zone = ZoneInfo(base["timezone"])
     first_day = date.fromisoformat(base["first_day"])
@@ -114,14 +128,16 @@ def snapshot_from_school(data: dict[str, Any]) -> Snapshot:
                 placed=bool(c.get("placed", True)),
             )
     return Snapshot(
-        base=BaseInfo(base["id"], base.get("version", ""), first_day, base["timezone"]),
+        base=BaseInfo(
+            base_id or base["id"], base.get("version") or "", first_day, base["timezone"]
+        ),
         families=families,
         subjects={
-            s["key"]: Subject(s["key"], s.get("code") or "", s["label"])
+            s["key"]: Subject(s["key"], s.get("code") or "", s.get("label") or "")
             for s in data.get("subjects", [])
         },
         rooms={
-            r["key"]: Room(r["key"], r["name"], r.get("code"), r.get("long_label") or "")
+            r["key"]: Room(r["key"], r["name"], r.get("code") or None, r.get("long_label") or "")
             for r in data.get("rooms", [])
         },
         trainers={
