@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -69,6 +70,8 @@ def test_runs_show_replay_and_prune_from_the_command_line(tmp_path: Path) -> Non
     shown = runner.invoke(app, ["runs", "show", str(forced), "--config", cfg])
     assert shown.exit_code == 0, shown.output
     assert "forced yes  reason: 'rentrée'" in shown.output
+    assert re.search(r"started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d CES?T", shown.output), shown.output
+    assert "Z  finished" not in shown.output  # the school's time, its zone named, not UTC
     assert "input snapshot sha256:" in shown.output and "plan hash " in shown.output
     listed = runner.invoke(app, ["runs", "--config", cfg])
     assert listed.exit_code == 0 and "nord" in listed.output

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -93,7 +94,14 @@ def _down(
                 "accounts": {r.planned.plan.account: r.planned.plan.to_json() for r in results},
             }
             out.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
-            typer.echo(f"plan written to {out}; apply it with `hpsync sync --plan {out}`", err=True)
+            hashes = ", ".join(
+                f"{r.planned.plan.account} {r.planned.plan.plan_hash}" for r in results
+            )
+            typer.echo(
+                f"plan written to {out} (plan hash: {hashes}); review it, then apply exactly it "
+                f"with `hpsync sync --plan {out}`",
+                err=True,
+            )
         if as_json:
             typer.echo(json.dumps([_down_json(r) for r in results], indent=2, ensure_ascii=False))
         else:
@@ -395,7 +403,8 @@ def register(app: typer.Typer) -> None:
         """List recent runs with their outcome and counts."""
         from hpsync.state import StateStore
 
-        store = StateStore.open(_load(config).state_url)
+        cfg = _load(config)
+        store = StateStore.open(cfg.state_url)
         try:
             for name in sorted({r.account for r in store.runs(account, limit=50) if not r.outcome}):
                 settle_dead_runs(store, name)  # a run nobody works on any more died
@@ -423,8 +432,10 @@ def register(app: typer.Typer) -> None:
                 )
             )
             return
+        zones = {a.name: cfg.account_zone(a) for a in cfg.accounts}
         for r in rows:
+            at = r.started_at.astimezone(ZoneInfo(zones.get(r.account, cfg.timezone)))
             typer.echo(
-                f"{r.run_id:>5} {r.started_at:%Y-%m-%d %H:%M} {r.account:<12} {r.flow:<5} "
+                f"{r.run_id:>5} {at:%Y-%m-%d %H:%M %Z} {r.account:<12} {r.flow:<5} "
                 f"{'dry ' if r.dry_run else ''}{r.outcome or 'running'} {r.error[:80]}"
             )

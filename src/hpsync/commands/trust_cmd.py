@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -27,8 +28,15 @@ def _config(path: Path) -> Any:
     return load_config(path)
 
 
-def show_run(store: Any, run_id: int) -> list[str]:
-    """The lines of `hpsync runs show`: the run, its plan summary, outcomes and inputs."""
+def local(moment: datetime, zone: str) -> str:
+    """A time as a person at the school reads it: wall time, the zone named."""
+    at = moment.astimezone(ZoneInfo(zone))
+    return f"{at:%Y-%m-%d %H:%M:%S} {at.tzname()}"
+
+
+def show_run(store: Any, run_id: int, zone: str = "UTC") -> list[str]:
+    """The lines of `hpsync runs show`: the run, its plan summary, outcomes and inputs
+    (times in ``zone``, the account's)."""
     from collections import Counter
 
     from hpsync.state.audit import run_inputs
@@ -41,10 +49,9 @@ def show_run(store: Any, run_id: int) -> list[str]:
     lines = [
         f"run {run.run_id}  account {run.account}  flow {run.flow}"
         f"{'  (dry run)' if run.dry_run else ''}",
-        f"started {run.started_at:%Y-%m-%d %H:%M:%S}Z  finished "
-        f"{run.finished_at:%Y-%m-%d %H:%M:%S}Z"
+        f"started {local(run.started_at, zone)}  finished {local(run.finished_at, zone)}"
         if run.finished_at
-        else f"started {run.started_at:%Y-%m-%d %H:%M:%S}Z  (running)",
+        else f"started {local(run.started_at, zone)}  (running)",
         f"outcome {run.outcome or 'running'}{'  error: ' + run.error if run.error else ''}",
         f"forced {'yes' if meta.get('forced') else 'no'}"
         + (f"  reason: {meta.get('reason')!r}  by: {meta.get('by')}" if meta.get("forced") else ""),
@@ -104,8 +111,12 @@ def _replace_runs(app: typer.Typer) -> None:
         """One run: plan summary, counts, outcomes, inputs' hashes, forced/reason/by."""
         from hpsync.state import StateStore
 
-        with StateStore.open(_config(config).state_url) as store:
-            typer.echo("\n".join(show_run(store, run_id)))
+        cfg = _config(config)
+        with StateStore.open(cfg.state_url) as store:
+            run = store.get_run(run_id)
+            account = next((a for a in cfg.accounts if run and a.name == run.account), None)
+            zone = cfg.account_zone(account) if account else cfg.timezone
+            typer.echo("\n".join(show_run(store, run_id, zone)))
 
     @group.command("prune")
     def prune_cmd(
