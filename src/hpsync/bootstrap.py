@@ -149,6 +149,7 @@ def edusign_account(
     limiter_factory: LimiterFactory | None = None,
     switch: SwitchThresholds | None = None,
     lease_seconds: float = 900,
+    full_read_hours: float = 24,
 ) -> tuple[EdusignClient, AccountSetup]:
     """One account's client and setup; ``limiter_factory`` shares a rate budget (workers)."""
     key = account.api_key.resolve(f"accounts[{index}].api_key")
@@ -173,6 +174,7 @@ def edusign_account(
         switch=switch or SwitchThresholds(),
         motifs=dict(account.attendance.motifs),
         lease_seconds=lease_seconds,
+        full_read_hours=full_read_hours,
     )
     return client, setup
 
@@ -187,7 +189,12 @@ def open_context(
     try:
         for index, account in enumerate(config.accounts):
             client, setup = edusign_account(
-                account, index, limiter_factory, switch_thresholds(config), config.lease_seconds
+                account,
+                index,
+                limiter_factory,
+                switch_thresholds(config),
+                config.lease_seconds,
+                config.full_read_hours,
             )
             ctx.clients[account.name] = client
             ctx.accounts[account.name] = setup

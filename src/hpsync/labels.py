@@ -40,6 +40,8 @@ COUNTS: Final[Mapping[str, str]] = {
     "already_in_sync": N_("already in Hyperplanning"),
     "not_supported": N_("not supported by Hyperplanning"),
     "held": N_("held: overlaps an absence entered by someone else"),
+    "sheets_read": N_("sheets read on Edusign (all)"),
+    "sheets_read_changed": N_("sheets read on Edusign (changed since the last sync)"),
     "api_calls": N_("Edusign calls"),
     "write_calls": N_("Edusign write calls"),
 }

@@ -6,7 +6,7 @@ items, domain records), never a wire format.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -63,8 +63,20 @@ class TargetAccount(Protocol):
 
     name: str
 
-    def read(self, *, since: datetime, until: datetime) -> RemoteState:
-        """Everything the account holds (sessions between since and until)."""
+    def read(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        changed_since: datetime | None = None,
+        sessions: Collection[str] = (),
+    ) -> RemoteState:
+        """Everything the account holds (sessions between since and until).
+
+        With ``changed_since`` the sessions read are only those changed since that instant
+        plus those named in ``sessions`` (Edusign ids): the state then says sessions were
+        not read whole, and lists the named ones found gone (``absent``).
+        """
         ...
 
     def write(

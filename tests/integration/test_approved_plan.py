@@ -54,7 +54,7 @@ def test_plan_invalidated_by_a_hyperplanning_edit_is_refused_with_the_difference
             )
         assert "session:10-2" in str(info.value)
         assert target.writes == 0
-        assert store.runs("a")[0].outcome == "refused"
+        assert store.runs("a")[0].outcome == "plan changed"  # not a guard trip
 
 
 def test_forced_release_is_recorded_with_who_and_why(tmp_path: Path) -> None:

@@ -168,7 +168,8 @@ def test_every_count_key_has_words_in_both_languages() -> None:
         "drift", "anomalies", "writes_planned", "failed", "batches", "sheets_final",
         "sheets_open", "marks_read", "changes_planned", "notes", "hand_added",
         "written.absence.rewrite", "written.delay.write", "written.early_departure.remove",
-        "already_in_sync", "not_supported", "held", "api_calls", "write_calls",
+        "already_in_sync", "not_supported", "held", "api_calls", "write_calls", "sheets_read",
+        "sheets_read_changed",
     ]  # fmt: skip
     english, french = Reader("en"), Reader("fr")
     for key in keys:

@@ -71,7 +71,14 @@ def emulate_edusign(
     typer.echo(
         f"Edusign emulator: http://{host}:{port}/v1 (profile: {profile}, data: {state.store.path})"
     )
-    uvicorn.run(create_app(state), host=host, port=port, log_level="warning", lifespan="off")
+    uvicorn.run(
+        create_app(state),
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        date_header=False,  # the app sends its own clock's Date
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,8 @@ language = "fr"                           # fr | en: dashboard, HTML report and 
 log_format = "text"                       # text | json
 retention_days = 90                       # how long run history is kept
 lease_seconds = 900                       # one run per account at a time: its lease, renewed
+full_read_hours = 24                      # every sheet read at least this often; syncs in
+                                          # between read only the sheets changed (0: always all)
 
 [hyperplanning]
 url = "https://planning.ecole.example/hpsw/2026-2027"   # WSDL at <url>/wsdl

@@ -269,6 +269,9 @@ class Config(_Model):
     smtp: SmtpConfig | None = None
     retention_days: int = Field(default=90, gt=0)
     lease_seconds: int = Field(default=900, ge=2)
+    # Hours between two whole reads of each account's sheets; the syncs in between read
+    # only the sheets Edusign updated since, and those the planning changed (0: always all).
+    full_read_hours: float = Field(default=24, ge=0)
     year: YearConfig = YearConfig()
 
     @model_validator(mode="after")

@@ -13,6 +13,8 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -99,6 +101,7 @@ class ClientCore:
         self._clock = clock
         self._started = clock()
         self._timeline: deque[tuple[float, str]] = deque(maxlen=TIMELINE_LIMIT)
+        self._server_time: datetime | None = None
 
     def __repr__(self) -> str:
         return f"EdusignClient(base_url={self.base_url!r}, api={self.api!r})"
@@ -117,6 +120,22 @@ class ClientCore:
                 throttle_waits=self._limiter.waits - self._limiter_waits0,
                 throttle_seconds=self._limiter.waited_seconds - self._limiter_seconds0,
             )
+
+    def server_time(self) -> datetime | None:
+        """The service's own clock, from the ``Date`` header of its latest answer (None when
+        it sends none): where "changed since" is measured, whatever this machine's clock."""
+        with self._stats_lock:
+            return self._server_time
+
+    def _saw_date(self, response: httpx.Response) -> None:
+        try:
+            when = parsedate_to_datetime(response.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if when.tzinfo is None:
+            return
+        with self._stats_lock:
+            self._server_time = when
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -163,6 +182,7 @@ class ClientCore:
             except httpx.TransportError as exc:
                 failure = self._transport_failure(where, exc, record)
             else:
+                self._saw_date(response)
                 if response.status_code == 429:
                     wait = _retry_after(response)
                     throttled += wait

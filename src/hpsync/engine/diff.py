@@ -158,24 +158,22 @@ def _diff_kind(
             continue
         by_api[record.api_id] = record
     pool = candidates(kind, foreign) if tokens is not None else None
+    absent = remote.absent
+
+    def was_read(last: Pushed | None) -> bool:
+        # a partial read still knows the records it asked for by id and found gone
+        return read or (last is not None and last.remote_id in absent)
+
     for wanted_sid in sorted(wanted):
-        item = _diff_one(
-            kind,
-            wanted[wanted_sid],
-            pushed.get((kind, wanted_sid)),
-            have,
-            by_api,
-            read=read,
-            now=now,
-        )
+        last = pushed.get((kind, wanted_sid))
+        item = _diff_one(kind, wanted[wanted_sid], last, have, by_api, read=was_read(last), now=now)
         if pool is not None and item.action is Action.CREATE:
             item = _adopt(item, wanted[wanted_sid], pool, tokens or {}, now=now)
         items.append(item)
     ours = written | {s for s in by_api if s.startswith(prefix)}
     for gone in sorted(ours - set(wanted)):
-        items.append(
-            _removal(kind, gone, pushed.get((kind, gone)), have, by_api, read=read, now=now)
-        )
+        last = pushed.get((kind, gone))
+        items.append(_removal(kind, gone, last, have, by_api, read=was_read(last), now=now))
     taken = pool.taken if pool is not None else set()
     for record in foreign:
         if record.remote_id in taken or (record.archived and kind is not Kind.SESSION):

@@ -36,6 +36,15 @@ class RemoteState:
     complete: set[Kind] = field(default_factory=set)
     #: kinds the account's API does not offer (e.g. no tutor route): not synced, warned
     unavailable: set[Kind] = field(default_factory=set)
+    #: records asked for by id and found gone (a partial read still knows they are absent)
+    absent: set[str] = field(default_factory=set)
+    #: the newest update date of the sessions read, on the service's own clock: where the
+    #: next incremental read starts (None: the service gave no update dates)
+    watermark: datetime | None = None
+
+    def saw_update(self, when: datetime | None) -> None:
+        if when is not None and (self.watermark is None or when > self.watermark):
+            self.watermark = when
 
     def of(self, kind: Kind) -> dict[str, RemoteRecord]:
         return self.records.setdefault(kind, {})

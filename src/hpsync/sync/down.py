@@ -6,7 +6,7 @@ pushed, check the guards, execute. Every I/O goes through a port.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -16,8 +16,10 @@ from hpsync.engine.apply import ApplyResult, Journal, apply_plan
 from hpsync.engine.desired import DesiredSession, DesiredState, build_desired
 from hpsync.engine.diff import Pushed, build_plan
 from hpsync.engine.guards import GuardPolicy, GuardVerdict, SourceFigures, enforce, evaluate
-from hpsync.engine.plan import Plan
-from hpsync.model import Kind, Snapshot
+from hpsync.engine.plan import Action, Plan
+from hpsync.engine.remote import RemoteState
+from hpsync.hashing import content_hash
+from hpsync.model import Kind, Snapshot, SourceId
 from hpsync.ports import TargetAccount
 from hpsync.rules.policy import AccountRules
 
@@ -35,6 +37,16 @@ class PlannedRun:
     desired: DesiredState
     plan: Plan
     verdict: GuardVerdict
+    #: whether every session of the window was read (False: only the changed ones)
+    whole: bool = True
+    #: the service's clock when the sheets were read (where the next read starts)
+    watermark: datetime | None = None
+    #: how many sheets were read
+    sheets_read: int = 0
+
+    def read_counts(self) -> dict[str, int]:
+        """How many sheets the run read, under a key that says whether it read them all."""
+        return {"sheets_read" if self.whole else "sheets_read_changed": self.sheets_read}
 
 
 def read_window(snapshot: Snapshot) -> tuple[datetime, datetime]:
@@ -74,20 +86,24 @@ def plan_account(
     now: datetime,
     guards: GuardPolicy,
     previous: SourceFigures | None = None,
+    changed_since: datetime | None = None,
 ) -> PlannedRun:
     """Compute the plan of one account, changing nothing; ``previous``: what the source
-    offered at the last good run."""
+    offered at the last good run; ``changed_since`` (the service's clock): read only the
+    sheets updated since then, and those the planning changed or dropped."""
     since, until = read_window(snapshot)
-    remote = target.read(since=since, until=until)
-    if Kind.TUTOR in remote.unavailable and rules.tutors:
-        rules = replace(rules, tutors=False)  # the account's API offers no tutor route
-    desired = build_desired(snapshot, rules)
-    if Kind.TUTOR in remote.unavailable:
-        desired.warnings.append(
-            "tutors are off: this Edusign account answers no tutor route (/v1/externals); "
-            "learners are synced without their tutors"
-        )
-    plan = build_plan(desired, remote, state.pushed(), now=now, adopt_sessions=rules.adopt_sessions)
+    pushed = state.pushed()
+    if changed_since is None:
+        remote = target.read(since=since, until=until)
+    else:
+        asked = sessions_to_check(build_desired(snapshot, rules), pushed)
+        remote = target.read(since=since, until=until, changed_since=changed_since, sessions=asked)
+    desired, plan = _plan(snapshot, rules, remote, pushed, now=now)
+    if Kind.SESSION not in remote.complete and _removes_people(plan):
+        # Whether a leaver is still on a sheet that stays is only known from every sheet:
+        # removals of people are decided on a whole read.
+        remote = target.read(since=since, until=until)
+        desired, plan = _plan(snapshot, rules, remote, pushed, now=now)
     verdict = evaluate(
         plan,
         guards,
@@ -97,7 +113,58 @@ def plan_account(
         source=source_figures(desired),
         previous=previous,
     )
-    return PlannedRun(desired, plan, verdict)
+    return PlannedRun(
+        desired,
+        plan,
+        verdict,
+        whole=Kind.SESSION in remote.complete,
+        watermark=remote.watermark,
+        sheets_read=len(remote.of(Kind.SESSION)),
+    )
+
+
+def _plan(
+    snapshot: Snapshot,
+    rules: AccountRules,
+    remote: RemoteState,
+    pushed: Mapping[tuple[Kind, str], Pushed],
+    *,
+    now: datetime,
+) -> tuple[DesiredState, Plan]:
+    if Kind.TUTOR in remote.unavailable and rules.tutors:
+        rules = replace(rules, tutors=False)  # the account's API offers no tutor route
+    desired = build_desired(snapshot, rules)
+    if Kind.TUTOR in remote.unavailable:
+        desired.warnings.append(
+            "tutors are off: this Edusign account answers no tutor route (/v1/externals); "
+            "learners are synced without their tutors"
+        )
+    plan = build_plan(desired, remote, pushed, now=now, adopt_sessions=rules.adopt_sessions)
+    return desired, plan
+
+
+def sessions_to_check(
+    desired: DesiredState, pushed: Mapping[tuple[Kind, str], Pushed]
+) -> list[str]:
+    """Edusign ids of the sheets an incremental read must fetch whatever their update date:
+    those the planning changed since they were pushed, and those it no longer has."""
+    wanted = desired.of(Kind.SESSION)
+    prefix = f"hp:{desired.base_id}:"  # a previous base's sheets are history, never asked
+    asked: list[str] = []
+    for (kind, sid), row in pushed.items():
+        if kind is not Kind.SESSION or not row.remote_id or not sid.startswith(prefix):
+            continue
+        want = wanted.get(SourceId(sid))
+        if want is None or content_hash(want) != row.content_hash:
+            asked.append(row.remote_id)
+    return sorted(asked)
+
+
+def _removes_people(plan: Plan) -> bool:
+    return any(
+        item.action is Action.REMOVE and item.kind in (Kind.LEARNER, Kind.TRAINER)
+        for item in plan.items
+    )
 
 
 def sync_account(

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,7 @@ from hpsync.year.guard import SwitchThresholds
 from hpsync.year.switch import check_first_sync, first_sync_done, switch_pending
 
 LEASE_SECONDS = 15 * 60
+FULL_READ_HOURS = 24.0  # a whole read of the sheets at least daily (issue 21)
 log = get_logger("hpsync.runs")
 
 
@@ -73,6 +74,9 @@ class AccountSetup:
     switch: SwitchThresholds = field(default_factory=SwitchThresholds)  # [year] guard
     motifs: Mapping[str, str] = field(default_factory=dict)  # Edusign reason -> HP motif
     lease_seconds: float = LEASE_SECONDS  # lease time to live (renewed while a run works)
+    #: hours between two whole reads of the account's sheets; runs in between read only the
+    #: sheets updated since (0: every run reads every sheet)
+    full_read_hours: float = FULL_READ_HOURS
 
 
 @dataclass(slots=True)
@@ -303,6 +307,9 @@ def run_down(
                 # leavers are expected now: the yearly guard judged the share, not the kinds'
                 guards = guards.people_unlimited()
             reads = ReadRecorder(setup.target)
+            changed_since, whole_at = _changed_since(store, setup, snapshot, now)
+            if not dry_run:  # until this run ends well, the next reads every sheet
+                store.set_meta(account, READ_META, "")
             planned = plan_account(
                 snapshot,
                 setup.rules,
@@ -311,6 +318,7 @@ def run_down(
                 now=now,
                 guards=guards,
                 previous=_last_source(store, account),
+                changed_since=changed_since,
             )
             store.add_plan_items(run_id, plan_rows(planned.plan))
             if not dry_run:
@@ -321,7 +329,7 @@ def run_down(
             if approved is not None and not dry_run:
                 check_approved(approved, planned.plan)
             if dry_run:
-                out.counts = down_counts(planned.plan, None)
+                out.counts = {**down_counts(planned.plan, None), **planned.read_counts()}
                 store.finish_run(run_id, "planned", out.counts)
                 return out
             advance = progress(len(planned.plan.writes())) if progress else (lambda n: None)
@@ -352,9 +360,10 @@ def run_down(
         store.set_meta(account, SOURCE_META, json.dumps(asdict(source_figures(planned.desired))))
         if result.ok:
             first_sync_done(store, account)
+            _remember_read(store, account, planned, now, whole_at)
         out.result = result
         out.outcome = "ok" if result.ok else "partial"
-        out.counts = down_counts(planned.plan, result)
+        out.counts = {**down_counts(planned.plan, result), **planned.read_counts()}
         store.finish_run(run_id, out.outcome, out.counts)
         on_run_finished(store, account, run_id)
         log.info("run finished", run_id=run_id, account=account, outcome=out.outcome, **out.counts)
@@ -362,6 +371,50 @@ def run_down(
 
 
 SOURCE_META = "source_figures"
+READ_META = "sessions_read"
+
+
+def _changed_since(
+    store: StateStore, setup: AccountSetup, snapshot: Snapshot, now: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """Where this run's read of the sheets starts on the service's clock (None: a whole
+    read: the first run, after a run that did not end well, after a base change or a year
+    switch, once ``full_read_hours`` have passed, or when the service gave no update
+    dates), and when the last whole read was made."""
+    try:
+        seen = json.loads(store.get_meta(setup.name, READ_META) or "{}")
+        watermark = datetime.fromisoformat(seen["watermark"])
+        whole_at = datetime.fromisoformat(seen["whole_at"])
+    except (KeyError, TypeError, ValueError):
+        return None, None
+    if (
+        setup.full_read_hours <= 0
+        or switch_pending(store, setup.name)
+        or seen.get("base_id") != snapshot.base.base_id
+        or not timedelta(0) <= now - whole_at < timedelta(hours=setup.full_read_hours)
+    ):
+        return None, whole_at
+    return watermark, whole_at
+
+
+def _remember_read(
+    store: StateStore,
+    account: str,
+    planned: PlannedRun,
+    now: datetime,
+    whole_at: datetime | None,
+) -> None:
+    """After a run that ended well: where the next incremental read starts."""
+    if planned.watermark is None:  # no update dates: every run reads every sheet
+        return
+    if planned.whole or whole_at is None:
+        whole_at = now
+    mark = {
+        "base_id": planned.desired.base_id,
+        "watermark": planned.watermark.isoformat(),
+        "whole_at": whole_at.isoformat(),
+    }
+    store.set_meta(account, READ_META, json.dumps(mark))
 
 
 def _check_capabilities(setup: AccountSetup, snapshot: Snapshot) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from hpsync import clock
 from hpsync.attendance.ledger import Key, LedgerEntry
 from hpsync.engine.diff import Pushed
 from hpsync.engine.plan import Action, PlanItem
@@ -25,6 +26,9 @@ from hpsync.ports import WriteOutcome
 
 class SimulatedCrash(Exception):
     """The process 'dies' between a remote write and the local commit."""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _overlaps(record: RemoteRecord, since: datetime, until: datetime) -> bool:
@@ -64,15 +68,41 @@ class FakeTarget:
     writes: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    #: when each record was last written or edited (remote id -> instant): the update
+    #: date Edusign's course list filters on
+    updated: dict[str, datetime] = field(default_factory=dict)
 
-    def read(self, *, since: datetime, until: datetime) -> RemoteState:
+    def read(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        changed_since: datetime | None = None,
+        sessions: Collection[str] = (),
+    ) -> RemoteState:
         """Every person and group (archived people with ``archived=True``), and the
-        sessions overlapping [since, until], as the real account reads them."""
-        state = RemoteState()
+        sessions overlapping [since, until], as the real account reads them; with
+        ``changed_since`` only the sessions written or edited since then, plus those
+        asked for by id (the ones gone are ``absent``)."""
+        state = RemoteState(watermark=clock.now())
         for kind in (Kind.TUTOR, Kind.GROUP, Kind.LEARNER, Kind.TRAINER, Kind.SESSION):
             records = self.records.get(kind, {})
             if kind is Kind.SESSION:
                 records = {r: s for r, s in records.items() if _overlaps(s, since, until)}
+                if changed_since is not None:
+                    asked = set(sessions)
+                    records = {
+                        r: s
+                        for r, s in self.records.get(kind, {}).items()
+                        if r in asked
+                        or (
+                            _overlaps(s, since, until)
+                            and self.updated.get(r, _EPOCH) >= changed_since
+                        )
+                    }
+                    state.absent = asked - set(records)
+                    state.records[kind] = dict(records)
+                    continue
             state.records[kind] = dict(records)
             state.complete.add(kind)
         return state
@@ -131,6 +161,7 @@ class FakeTarget:
             else:
                 rid = item.remote_id
             self.writes += 1
+            self.updated[rid] = clock.now()
             outcomes.append(WriteOutcome(item.key, True, rid))
             if self.crash_after is not None and self.writes >= self.crash_after:
                 self.crash_after = None
@@ -153,6 +184,7 @@ class FakeTarget:
         for rid, record in self.records.get(kind, {}).items():
             if record.api_id == sid:
                 self.records[kind][rid] = replace(record, fields={**record.fields, **fields})
+                self.updated[rid] = clock.now()
                 return
         raise KeyError(sid)
 

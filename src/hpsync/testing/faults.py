@@ -9,7 +9,7 @@ remote applied the write but before its answer came back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,8 +38,17 @@ class FlakyTarget:
     def name(self) -> str:
         return self.inner.name
 
-    def read(self, *, since: datetime, until: datetime) -> RemoteState:
-        return self.inner.read(since=since, until=until)
+    def read(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        changed_since: datetime | None = None,
+        sessions: Collection[str] = (),
+    ) -> RemoteState:
+        return self.inner.read(
+            since=since, until=until, changed_since=changed_since, sessions=sessions
+        )
 
     def write(
         self, kind: Kind, items: Sequence[PlanItem], ids: Mapping[str, str]

@@ -60,6 +60,7 @@ def remote_to_json(state: RemoteState) -> dict[str, Any]:
         **(
             {"unavailable": sorted(k.value for k in state.unavailable)} if state.unavailable else {}
         ),
+        **({"absent": sorted(state.absent)} if state.absent else {}),
         "records": {
             kind.value: [
                 {
@@ -97,6 +98,7 @@ def remote_from_json(body: Mapping[str, Any]) -> RemoteState:
             )
     state.complete = {Kind(k) for k in body["complete"]}
     state.unavailable = {Kind(k) for k in body.get("unavailable", [])}
+    state.absent = set(body.get("absent", []))
     return state
 
 

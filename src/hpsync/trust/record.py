@@ -8,7 +8,7 @@ pushed and the account's rules are stored content-addressed, with the plan hash.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -36,8 +36,17 @@ class ReadRecorder:
         self.name = target.name
         self.remote: RemoteState | None = None
 
-    def read(self, *, since: datetime, until: datetime) -> RemoteState:
-        self.remote = self.target.read(since=since, until=until)
+    def read(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        changed_since: datetime | None = None,
+        sessions: Collection[str] = (),
+    ) -> RemoteState:
+        self.remote = self.target.read(
+            since=since, until=until, changed_since=changed_since, sessions=sessions
+        )
         return self.remote
 
     def write(

@@ -6,7 +6,12 @@ matches what Edusign's own Moodle client expects).
 
 from __future__ import annotations
 
+from datetime import UTC
+from email.utils import format_datetime
+from typing import Any
+
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -62,4 +67,28 @@ def create_app(state: EmuState) -> Starlette:
         routes.append(Route(spec.template, run, methods=[spec.method]))
     routes += _stats_routes(state)
     routes += control_routes(state)
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(ServerDate, state=state)])
+
+
+class ServerDate:
+    """Every answer's ``Date`` header from the emulator's own clock, the one that stamps
+    ``DATE_UPDATED`` (RFC 9110 §6.6.1: an origin server with a clock sends ``Date``): a
+    moved clock moves both, as they agree on a real server. Serve with uvicorn's own
+    ``date_header=False``."""
+
+    def __init__(self, app: Any, state: EmuState) -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def stamped(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                now = format_datetime(self.state.now().astimezone(UTC), usegmt=True)
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                message = {**message, "headers": [*headers, (b"date", now.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, stamped)

@@ -63,6 +63,7 @@ class RunningEdusign:
             port=port,
             log_level="warning",
             lifespan="off",
+            date_header=False,  # the app sends its own clock's Date (app.ServerDate)
             timeout_graceful_shutdown=1,
         )
         self._server = uvicorn.Server(config)

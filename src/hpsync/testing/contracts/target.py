@@ -163,6 +163,31 @@ class TargetAccountContract:
         assert set(after) == {later.sid}
         assert after[later.sid].fields == canonical(later)
 
+    def test_a_read_of_changes_holds_what_changed_and_what_was_asked(
+        self, account: TargetAccount
+    ) -> None:
+        """With ``changed_since`` (a previous read's ``watermark``) the read holds at least
+        the sessions written since, and those asked for by remote id, even outside the
+        window; an id asked for and gone is ``absent``; sessions are then not read whole."""
+        one, two, later = _session(1, at(8)), _session(2, at(14)), _session(3, at(8, day=30))
+        ids = self.populate(account, one, two, later)
+        whole = account.read(since=SINCE, until=UNTIL)
+        assert whole.watermark is not None and Kind.SESSION in whole.complete
+        moved = replace(one, name="Physique")
+        self.write_ok(account, Kind.SESSION, [_update(one, moved, ids[one.sid])], ids)
+        self.write_ok(account, Kind.SESSION, [_item(Action.REMOVE, two, ids[two.sid])], ids)
+        part = account.read(
+            since=SINCE,
+            until=UNTIL,
+            changed_since=whole.watermark,
+            sessions=(ids[later.sid], ids[two.sid]),
+        )
+        got = _live(part, Kind.SESSION)
+        assert got[one.sid].fields == canonical(moved)
+        assert got[later.sid].fields == canonical(later)
+        assert two.sid not in got and part.absent == {ids[two.sid]}
+        assert Kind.SESSION not in part.complete and part.watermark is not None
+
     def test_an_update_changes_a_person_in_place(self, account: TargetAccount) -> None:
         """An UPDATE of a learner and of a trainer rewrites their fields under the same
         remote id; no second record appears."""
