@@ -13,8 +13,10 @@ One world (two Edusign accounts split by Site), then:
 * **P5** rate-limit compliance during P2, from the Edusign emulator's stats: the most
   calls in any 60 s window per key (goal ≤ 480 × scale, heavy ≤ 24 × scale) and the
   number of requests it slowed down (goal 0).
-* **P1** no-change resync right after: write calls (goal 0), read calls, wall time and
-  the CPU time of the ``hpsync sync`` process.
+* **P1** no-change resyncs: the same day, then three days later on Edusign's clock (the
+  steady state of incremental reads: goal ≤ 50 calls), then with one sheet renamed by hand
+  on Edusign (found and restored): write calls, read calls by route, SOAP calls, wall time
+  and the CPU time of the ``hpsync sync`` process.
 
 The emulators enforce the real limits multiplied by ``scale`` (printed next to every wall
 time); the client's own budget uses the same scale.
@@ -26,11 +28,15 @@ import argparse
 import json
 import shutil
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.world import (
     RESULTS,
+    World,
     heavy_calls,
     key_stats,
     minimum_writes,
@@ -39,6 +45,8 @@ from bench.world import (
     world,
     write_calls,
 )
+from hpsync.edusign import EdusignClient
+from hpsync.secrets import Secret
 
 TIMEOUT = 1800  # seconds, per sync
 
@@ -107,24 +115,61 @@ def measure(size: str, scale: float, which: set[str]) -> dict[str, dict[str, Any
                 },
             }
             if "P1" in which:
-                w.es_reset()
-                w.hp.reset_stats()
-                plans, wall, cpu = _sync(w.config)
-                stats = w.es_stats()
-                out["P1"] = {
-                    **common,
-                    "planned_writes": sum(len(p["items"]) for p in plans),
-                    "write_calls": write_calls(stats),
-                    "read_calls": read_calls(stats),
-                    "read_calls_by_route": _reads_by_route(stats),
-                    "soap_calls": sum(w.hp_stats().values()),
-                    "wall_s": round(wall, 1),
-                    "cpu_s": round(cpu, 1),
-                    "slowed": sum(k["slowed"] for k in key_stats(stats)),
-                }
+                out["P1"] = {**common, **_resyncs(w)}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def _resync(w: World) -> dict[str, Any]:
+    """One ``hpsync sync`` (both accounts) with its calls counted."""
+    w.es_reset()
+    w.hp.reset_stats()
+    plans, wall, cpu = _sync(w.config)
+    stats = w.es_stats()
+    return {
+        "planned_writes": sum(len(p["items"]) for p in plans),
+        "write_calls": write_calls(stats),
+        "read_calls": read_calls(stats),
+        "read_calls_by_route": _reads_by_route(stats),
+        "soap_calls": sum(w.hp_stats().values()),
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "slowed": sum(k["slowed"] for k in key_stats(stats)),
+        "sheets_read": {
+            p["account"]: p.get("counts", {}).get("sheets_read_changed", "whole") for p in plans
+        },
+    }
+
+
+def _resyncs(w: World) -> dict[str, Any]:
+    """P1: resyncs without change — the same day (the course list's update filter is by day:
+    the sheets the initial sync wrote today are all "changed"), then three days later on
+    Edusign's clock (steady state), then with one sheet renamed by hand (found, restored)."""
+    same_day = _resync(w)
+    advance = {"advance_seconds": 3 * 86400}
+    httpx.post(f"{w.es.url}/_emulator/clock", json=advance, timeout=30).raise_for_status()
+    _resync(w)  # takes the day-0 sheets once more; from here on, only changes
+    steady = _resync(w)
+    client = EdusignClient(w.es.url, Secret(w.keys["nord"]), rate_scale=w.rate_scale)
+    try:
+        first = date.fromisoformat(w.school["base"]["first_day"])
+        sheet = next(
+            c
+            for c in client.list_courses(first + timedelta(days=60), first + timedelta(days=67))
+            if c.api_id
+        )
+        httpx.patch(
+            f"{w.es.url}/_emulator/records/course/{sheet.id}",
+            json={"fields": {"NAME": "Renamed by hand"}},
+            headers={"Authorization": f"Bearer {w.keys['nord']}"},
+            timeout=30,
+        ).raise_for_status()
+        edited = _resync(w)
+        edited["restored"] = client.get_course(sheet.id).name == sheet.name
+    finally:
+        client.close()
+    return {**steady, "same_day": same_day, "one_sheet_edited_by_hand": edited}
 
 
 def _sessions(school: dict[str, Any]) -> int:
@@ -176,9 +221,21 @@ def report(rows: dict[str, dict[str, Any]]) -> None:
     if "P1" in rows:
         r = rows["P1"]
         print(
-            f"P1 no-change resync {r['size']}: {r['write_calls']} write calls (goal 0), "
-            f"{r['read_calls']} read calls, {r['soap_calls']} SOAP calls, wall {r['wall_s']} s "
-            f"at rate scale ×{r['scale']:g}, CPU {r['cpu_s']} s (hpsync process)"
+            f"P1 no-change resync {r['size']} (steady state): {r['write_calls']} write calls "
+            f"(goal 0), {r['read_calls']} read calls (goal ≤ 50), {r['soap_calls']} SOAP calls, "
+            f"wall {r['wall_s']} s at rate scale ×{r['scale']:g}, CPU {r['cpu_s']} s "
+            f"(hpsync process); sheets read {r['sheets_read']}"
+        )
+        print(f"   read calls by route: {r['read_calls_by_route']}")
+        d = r["same_day"]
+        print(
+            f"   the same day as the initial sync: {d['read_calls']} read calls "
+            f"(sheets read {d['sheets_read']})"
+        )
+        e = r["one_sheet_edited_by_hand"]
+        print(
+            f"   one sheet renamed by hand: {e['read_calls']} read calls, "
+            f"{e['write_calls']} write calls, restored: {e['restored']}"
         )
 
 
