@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from hpsync.attendance.statuses import SheetMark
 from hpsync.engine.plan import PlanItem
@@ -103,4 +103,37 @@ class AttendanceSource(Protocol):
 
     def read_sheet(self, course_id: str) -> Sheet:
         """One sheet by Edusign id (a webhook told us it changed)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SheetsRead:
+    """The sheets one attendance run read, and whether they are every sheet of its window.
+
+    ``watermark`` is the service's clock when the read began (None when it gives none):
+    the next run asks for what changed after it.
+    """
+
+    sheets: list[Sheet]
+    whole: bool
+    watermark: datetime | None = None
+
+
+@runtime_checkable
+class ChangedSheetsSource(Protocol):
+    """An attendance source that can list only the sheets changed since an instant."""
+
+    def read_attendance(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        changed_since: datetime | None = None,
+        relist_from: datetime | None = None,
+        sheets: Collection[str] = (),
+    ) -> SheetsRead:
+        """Every sheet between since and until, or, with ``changed_since`` and
+        ``relist_from``, only those changed since then, every one from ``relist_from`` on,
+        those a justification made since then may cover, and those named in ``sheets``
+        (Edusign ids; gone ones are left out). ``whole`` says which was done."""
         ...

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from hpsync.attendance.statuses import SheetMark
+from hpsync.adapters.edusign_sheets import SheetReader
 from hpsync.edusign import EdusignClient
 from hpsync.edusign.inputs import CourseInput, GroupInput, ProfessorInput, StudentInput
 from hpsync.edusign.models import BatchItemResult, Course, Group, Professor, Student
@@ -31,7 +31,7 @@ from hpsync.errors import RecordError, RetriableRemoteError
 from hpsync.hashing import canonical_value
 from hpsync.logging import get_logger
 from hpsync.model import Kind
-from hpsync.ports import Sheet, WriteOutcome
+from hpsync.ports import Sheet, SheetsRead, WriteOutcome
 from hpsync.tutors import TutorDirectory
 
 log = get_logger("hpsync.edusign")
@@ -50,6 +50,7 @@ class EdusignAccount:
         self.name = name
         self.client = client
         self.tutors = tutors
+        self.sheets = SheetReader(client)
         self._student_api: dict[str, str] = {}
         self._classrooms: dict[str, str] | None = None  # name (case ignored) -> Edusign id
         self._room_text_sticks: bool | None = None  # does v3 keep a free-text room?
@@ -402,41 +403,25 @@ class EdusignAccount:
 
     # -- attendance ----------------------------------------------------------------------
     def read_sheets(self, *, since: datetime, until: datetime) -> list[Sheet]:
-        students = self.client.list_students(include_archived=True)
-        api = {s.id: s.api_id for s in students}
-        reasons = {r.id: r.name for r in self.client.absence_reasons()}
-        justified = {
-            a.id: reasons.get(a.type, a.comment) for a in self.client.list_justified_absences()
-        }
-        return [
-            self._sheet(course, api, justified)
-            for course in self.client.list_courses(since.date(), until.date())
-        ]
+        return self.sheets.read(since=since, until=until).sheets
+
+    def read_attendance(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        changed_since: datetime | None = None,
+        relist_from: datetime | None = None,
+        sheets: Collection[str] = (),
+    ) -> SheetsRead:
+        return self.sheets.read(
+            since=since,
+            until=until,
+            changed_since=changed_since,
+            relist_from=relist_from,
+            sheets=sheets,
+        )
 
     def read_sheet(self, course_id: str) -> Sheet:
         """One sheet, for a webhook event about it."""
-        students = self.client.list_students(include_archived=True)
-        api = {s.id: s.api_id for s in students}
-        reasons = {r.id: r.name for r in self.client.absence_reasons()}
-        justified = {
-            a.id: reasons.get(a.type, a.comment) for a in self.client.list_justified_absences()
-        }
-        return self._sheet(self.client.get_course(course_id), api, justified)
-
-    def _sheet(self, course: Course, api: Mapping[str, str], justified: Mapping[str, str]) -> Sheet:
-        marks = []
-        for record in course.students:
-            present = bool(record.state) or record.signature is not None
-            reason = justified.get(record.absence_id or "", "") or record.comment
-            marks.append(
-                SheetMark(
-                    session_sid=course.api_id,
-                    learner_sid=api.get(record.student_id, ""),
-                    present=present,
-                    delay_minutes=int(record.delay or 0),
-                    left_at=record.early_departure or record.excluded,
-                    justified=bool(record.absence_id) or bool(record.comment.strip()),
-                    reason=reason,
-                )
-            )
-        return Sheet(course.api_id, course.id, bool(course.locked), tuple(marks))
+        return self.sheets.one(course_id)

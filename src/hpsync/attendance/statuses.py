@@ -66,6 +66,12 @@ class FinalPolicy:
             return False
         return now >= sheet.end + timedelta(hours=self.hours_after_end)
 
+    @property
+    def final_by_time(self) -> bool:
+        """An untouched sheet can become final as time passes (not only when locked, an
+        edit that any read of what changed sees)."""
+        return not self.locked
+
 
 @dataclass(frozen=True, slots=True)
 class Intent:

@@ -220,6 +220,12 @@ class JustifiedAbsence(_Record):
     request_date: UtcDatetime = Field(default=None, alias="REQUEST_DATE")
     start: UtcDatetime = Field(default=None, alias="START")
     end: UtcDatetime = Field(default=None, alias="END")
+    date_updated: UtcDatetime = Field(default=None, alias="DATE_UPDATED")
+
+    def changed_at(self) -> datetime | None:
+        """The latest instant the service says this justification was made or changed."""
+        seen = [d for d in (self.date_creation, self.request_date, self.date_updated) if d]
+        return max(seen) if seen else None
 
 
 class BatchItemResult(_Record):

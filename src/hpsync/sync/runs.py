@@ -32,11 +32,18 @@ from hpsync.engine.plan import Action, Plan
 from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld, MissingCapability, PlanChanged
 from hpsync.logging import get_logger
 from hpsync.model import Snapshot
-from hpsync.ports import AttendanceSink, AttendanceSource, TargetAccount
+from hpsync.ports import (
+    AttendanceSink,
+    AttendanceSource,
+    ChangedSheetsSource,
+    SheetsRead,
+    TargetAccount,
+)
 from hpsync.rules.capabilities import blocking
 from hpsync.rules.policy import AccountRules
 from hpsync.secrets import redact
 from hpsync.state import Lease, PlanItemRow, StateStore
+from hpsync.sync import sheet_reads
 from hpsync.sync.down import (
     PlannedRun,
     plan_account,
@@ -487,10 +494,10 @@ def run_up(
     """Read final sheets (all, or only ``courses``) and write attendance back."""
     now = now or utcnow()
     account = setup.name
+    base_id = snapshot.base.base_id
+    explicit_since = since is not None
     with leased(store, account, holder or holder_name(), setup.lease_seconds):
-        run_id = store.start_run(
-            account, "up", dry_run=dry_run, meta={"base_id": snapshot.base.base_id}
-        )
+        run_id = store.start_run(account, "up", dry_run=dry_run, meta={"base_id": base_id})
         ledger = StoreLedger(store, account, clock=utcnow)
         try:
             check_writable = getattr(sink, "check_writable", None)
@@ -503,11 +510,11 @@ def run_up(
                 )
                 since = max(since, floor) if since else floor
             start = max(start, since) if since else start
-            sheets = (
-                [setup.target.read_sheet(course) for course in courses]
-                if courses is not None
-                else setup.target.read_sheets(since=start, until=min(end, now))
+            until = min(end, now)
+            got, asked = _read_sheets(
+                store, setup, base_id, start, until, now, courses, explicit_since, dry_run
             )
+            sheets = got.sheets
             entries = ledger.entries()
             aliases = base_aliases(store.renames(account), snapshot.base.base_id)
             plan = plan_attendance(snapshot, sheets, entries, setup.final, now=now, aliases=aliases)
@@ -527,7 +534,7 @@ def run_up(
                 )
             out = UpOutcome(run_id, plan)
             if dry_run:
-                out.counts = up_counts(plan, None)
+                out.counts = {**up_counts(plan, None), **sheet_reads.counts(got)}
                 store.finish_run(run_id, "planned", out.counts)
                 return out
             known = getattr(sink, "motifs", lambda: None)()
@@ -543,11 +550,67 @@ def run_up(
             raise
         out.report = report
         out.outcome = "ok" if not report.failures else "partial"
-        out.counts = up_counts(plan, report)
+        out.counts = {**up_counts(plan, report), **sheet_reads.counts(got)}
+        if asked is not None:
+            left = [c.key[0] for c, _ in report.failures + report.unsupported + report.held]
+            sheet_reads.remember(
+                store,
+                account,
+                base_id,
+                asked=asked,
+                read=got,
+                since=start,
+                relist_from=min(until, plan.open_from or until),
+                unsettled=plan.unsettled | sheet_reads.sheet_ids(got, left),
+                rules=sheet_reads.rules_of(setup.final, setup.motifs),
+                now=now,
+            )
         store.finish_run(run_id, out.outcome, out.counts)
         on_run_finished(store, account, run_id)
         log.info("run finished", run_id=run_id, account=account, flow="up", outcome=out.outcome)
         return out
+
+
+def _read_sheets(
+    store: StateStore,
+    setup: AccountSetup,
+    base_id: str,
+    start: datetime,
+    until: datetime,
+    now: datetime,
+    courses: Sequence[str] | None,
+    explicit_since: bool,
+    dry_run: bool,
+) -> tuple[SheetsRead, sheet_reads.SheetsAsk | None]:
+    """The sheets of this up run, and what it asked when its read is to be remembered:
+    the courses a webhook named, the window of an explicit ``since``, or the window's
+    sheets — only those changed when the last good run vouches for the rest."""
+    target = setup.target
+    if courses is not None:
+        return SheetsRead([target.read_sheet(c) for c in courses], whole=False), None
+    if not isinstance(target, ChangedSheetsSource):
+        return SheetsRead(target.read_sheets(since=start, until=until), whole=True), None
+    if explicit_since:
+        return target.read_attendance(since=start, until=until), None
+    asked = sheet_reads.ask(
+        store,
+        setup.name,
+        base_id,
+        since=start,
+        now=now,
+        full_read_hours=setup.full_read_hours,
+        rules=sheet_reads.rules_of(setup.final, setup.motifs),
+    )
+    if not dry_run:
+        sheet_reads.forget(store, setup.name, base_id)
+    got = target.read_attendance(
+        since=start,
+        until=until,
+        changed_since=asked.changed_since,
+        relist_from=asked.relist_from,
+        sheets=asked.sheets,
+    )
+    return got, asked
 
 
 def up_counts(plan: UpPlan, report: PushReport | None) -> dict[str, int]:

@@ -24,6 +24,11 @@ class UpPlan:
     marks_read: int = 0
     notes: list[str] = field(default_factory=list)  # per-record problems, retried next run
     hand_added: list[str] = field(default_factory=list)
+    #: Edusign ids of final sheets to read again next run (a learner missing)
+    unsettled: set[str] = field(default_factory=set)
+    #: start of the earliest sheet that may become final as time passes: the next run
+    #: lists every sheet from there
+    open_from: datetime | None = None
 
 
 def plan_attendance(
@@ -59,6 +64,8 @@ def plan_attendance(
         state = SheetState(sheet.session_sid, sheet.locked, session.start, session.end)
         if not policy.is_final(state, now):
             plan.sheets_open += 1
+            if policy.final_by_time:  # else locking it is a change the next read sees
+                plan.open_from = min(plan.open_from or session.start, session.start)
             continue
         plan.sheets_final += 1
         for seen in sheet.marks:
@@ -79,6 +86,7 @@ def plan_attendance(
                     f"learner {mark.learner_sid} on {sheet.session_sid} is missing in "
                     "Hyperplanning (deleted since?): not written, retried next run"
                 )
+                plan.unsettled.add(sheet.remote_id)
                 continue
             if mark.hand_added or learner_key(mark.learner_sid) not in session.learner_keys:
                 plan.hand_added.append(
