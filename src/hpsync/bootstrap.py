@@ -1,23 +1,30 @@
-"""The one composition root: configuration → real adapters. Tests pass fakes instead."""
+"""The one composition root: configuration → ``Services`` (real adapters and the use cases
+every face runs on them). Tests pass fakes instead."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from hpsync.adapters.edusign_account import EdusignAccount
+from hpsync.alerts.mailer import Mailer
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.edusign import EdusignClient
 from hpsync.edusign.ratelimit import RateLimiter
 from hpsync.engine.guards import GuardPolicy, KindLimit
-from hpsync.errors import UsageError
+from hpsync.errors import HpsyncError, UsageError
 from hpsync.hyperplanning import HyperplanningClient
+from hpsync.model import Snapshot
 from hpsync.rules.policy import AccountRules, Couple, RoomMode, TrainerlessMode
 from hpsync.secrets import Secret
 from hpsync.state import StateStore
-from hpsync.sync.runs import AccountSetup
+from hpsync.sync import usecases
+from hpsync.sync.parallel import raise_first
+from hpsync.sync.runs import AccountSetup, DownOutcome
+from hpsync.sync.usecases import WriteBack
+from hpsync.trust.notify import Notifier, notifier_from_config
 from hpsync.tutors import EdusignExternals
 from hpsync.year.guard import SwitchThresholds
 
@@ -76,14 +83,18 @@ def final_policy(account: AccountConfig) -> FinalPolicy:
 
 
 @dataclass
-class Context:
-    """Opened adapters for one configuration; close it when done."""
+class Services:
+    """Everything a configuration opens — store, current and previous Hyperplanning bases,
+    accounts with their notifier and rate limiters — and the two use cases every face runs
+    on them. Close it when done."""
 
     config: Config
     store: StateStore
     hyperplanning: HyperplanningClient
     accounts: dict[str, AccountSetup] = field(default_factory=dict)
     clients: dict[str, EdusignClient] = field(default_factory=dict)
+    notifier: Notifier | None = None
+    _previous: list[HyperplanningClient] | None = None
 
     def account(self, name: str) -> AccountSetup:
         try:
@@ -97,9 +108,50 @@ class Context:
     def selected(self, name: str | None) -> list[AccountSetup]:
         return [self.account(name)] if name else list(self.accounts.values())
 
+    def previous_bases(self) -> list[HyperplanningClient]:
+        """Last years' bases (opened at first use: only write-back needs them)."""
+        if self._previous is None:
+            self._previous = previous_clients(self.config)
+        return self._previous
+
+    def with_store(self, store: StateStore) -> Services:
+        """The same services over another view of the store (a worker's fenced one)."""
+        return replace(self, store=store)
+
+    def sync_down(
+        self, setups: Sequence[AccountSetup], snapshot: Snapshot, **options: Any
+    ) -> list[DownOutcome | HpsyncError]:
+        """Planning → Edusign for these accounts (``usecases.sync_down``'s options)."""
+        return usecases.sync_down(self.store, setups, snapshot, **options)
+
+    def write_back(
+        self,
+        setups: Sequence[AccountSetup],
+        snapshot: Snapshot,
+        *,
+        previous: bool = True,
+        **options: Any,
+    ) -> WriteBack:
+        """Attendance → Hyperplanning for these accounts, every previous base included
+        unless ``previous`` is False (a webhook's single sheet of this year)."""
+        bases = self.previous_bases() if previous else []
+        return usecases.write_back(
+            self.store, setups, snapshot, self.hyperplanning, bases, **options
+        )
+
+    def sync_now(self, name: str) -> tuple[DownOutcome, WriteBack]:
+        """One account down then up (every base), whatever its schedule: the dashboard's
+        button and ``hpsync sync-now``."""
+        setup = self.account(name)
+        snapshot = self.hyperplanning.read_snapshot()
+        (down,) = raise_first(self.sync_down([setup], snapshot))
+        return down, self.write_back([setup], snapshot)
+
     def close(self) -> None:
         for client in self.clients.values():
             client.close()
+        for base in self._previous or []:
+            base.close()
         self.hyperplanning.close()
         self.store.close()
 
@@ -150,6 +202,7 @@ def edusign_account(
     switch: SwitchThresholds | None = None,
     lease_seconds: float = 900,
     full_read_hours: float = 24,
+    notifier: Notifier | None = None,
 ) -> tuple[EdusignClient, AccountSetup]:
     """One account's client and setup; ``limiter_factory`` shares a rate budget (workers)."""
     key = account.api_key.resolve(f"accounts[{index}].api_key")
@@ -175,17 +228,20 @@ def edusign_account(
         motifs=dict(account.attendance.motifs),
         lease_seconds=lease_seconds,
         full_read_hours=full_read_hours,
+        notifier=notifier,
     )
     return client, setup
 
 
 @contextmanager
 def open_context(
-    config: Config, *, limiter_factory: LimiterFactory | None = None
-) -> Iterator[Context]:
-    """Open the store and every client of a configuration."""
+    config: Config, *, limiter_factory: LimiterFactory | None = None, mailer: Mailer | None = None
+) -> Iterator[Services]:
+    """Open the store and every client of a configuration; every account gets the
+    notifier of ``[smtp]`` (or of ``mailer``), whichever face runs it."""
     store = StateStore.open(config.state_url)
-    ctx = Context(config, store, hyperplanning_client(config))
+    notifier = notifier_from_config(config, mailer)
+    ctx = Services(config, store, hyperplanning_client(config), notifier=notifier)
     try:
         for index, account in enumerate(config.accounts):
             client, setup = edusign_account(
@@ -195,6 +251,7 @@ def open_context(
                 switch_thresholds(config),
                 config.lease_seconds,
                 config.full_read_hours,
+                notifier,
             )
             ctx.clients[account.name] = client
             ctx.accounts[account.name] = setup

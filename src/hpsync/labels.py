@@ -269,3 +269,16 @@ def outcome_label(action: str, outcome: str, reason: str, reader: Reader) -> str
 def known_keys() -> Iterable[str]:
     """Every count key this vocabulary names (``written.*`` as its own family)."""
     return COUNTS.keys()
+
+
+def run_summary(
+    run_id: int, flow: str, outcome: str, counts: Mapping[str, int], reader: Reader
+) -> str:
+    """One line per run for people: its number, flow, outcome and figures in words."""
+    return reader.gettext(
+        "run {id} ({flow}): {outcome}; {figures}",
+        id=run_id,
+        flow=flow_label(flow, reader),
+        outcome=status_label(outcome, reader),
+        figures=counts_sentence(counts, reader),
+    )

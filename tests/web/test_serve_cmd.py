@@ -147,7 +147,6 @@ def test_sync_now_for_runs_down_then_up_against_the_emulators(tmp_path: Path) ->
     from e2e.harness import world
     from hpsync.commands.serve_cmd import sync_now_for
     from hpsync.state import StateStore
-    from hpsync.trust.notify import installed
 
     with world(tmp_path) as w:
         summary = sync_now_for(w.config)("sud").splitlines()
@@ -161,4 +160,3 @@ def test_sync_now_for_runs_down_then_up_against_the_emulators(tmp_path: Path) ->
     assert summary[0].startswith(f"exécution {runs[1].run_id} (planning → Edusign) : ok ; créées ")
     assert summary[1].startswith(f"exécution {runs[0].run_id} (présences → Hyperplanning) : ok")
     assert "_" not in "".join(summary)
-    assert installed() is None  # the notifier is only there during the run

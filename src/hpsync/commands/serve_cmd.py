@@ -6,7 +6,6 @@ The token comes from an environment variable (never a command-line value: those 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -130,55 +129,37 @@ def plan_now_for(config_path: Path) -> Callable[[str], str]:
         from hpsync.bootstrap import open_context
         from hpsync.config import load_config
         from hpsync.engine.render import render_plan
-        from hpsync.sync.runs import run_down
+        from hpsync.sync.parallel import raise_first
 
         with open_context(load_config(config_path)) as ctx:
+            setup = ctx.account(account)
             snapshot = ctx.hyperplanning.read_snapshot()
-            outcome = run_down(ctx.store, snapshot, ctx.account(account), dry_run=True)
+            (outcome,) = raise_first(ctx.sync_down([setup], snapshot, dry_run=True))
             return render_plan(outcome.planned.plan)
 
     return plan
 
 
-_SYNC_LOCK = threading.Lock()  # the notifier is process-wide: one sync at a time
-
-
 def sync_now_for(config_path: Path) -> Callable[[str], str]:
-    """``hpsync sync-now`` on demand: down then up for one account; returns its summary.
-
-    Same steps as the command (notifier from ``[smtp]`` installed for the run's e-mails,
-    then removed); one sync at a time in this process, the store's lease guards the rest.
-    """
+    """``hpsync sync-now`` on demand: down then up for one account (every base, as the
+    command and the worker do); returns its summary in the configuration's language."""
 
     def sync(account: str) -> str:
         from hpsync.bootstrap import open_context
         from hpsync.config import load_config
-        from hpsync.labels import counts_sentence, flow_label, status_label
+        from hpsync.labels import run_summary
         from hpsync.locale import Reader
-        from hpsync.sync.runs import run_down, run_up
-        from hpsync.trust.notify import install, install_from_config
 
         cfg = load_config(config_path)
-        with _SYNC_LOCK, open_context(cfg) as ctx:
-            setup = ctx.account(account)
-            install_from_config(cfg)
-            try:
-                snapshot = ctx.hyperplanning.read_snapshot()
-                down = run_down(ctx.store, snapshot, setup)
-                up = run_up(ctx.store, snapshot, setup, ctx.hyperplanning)
-            finally:
-                install(None)
+        with open_context(cfg) as ctx:
+            down, back = ctx.sync_now(account)
         reader = Reader(cfg.language)  # shown on the dashboard: the staff's words
-        return "\n".join(
-            reader.gettext(
-                "run {id} ({flow}): {outcome}; {figures}",
-                id=run.run_id,
-                flow=flow_label(flow, reader),
-                outcome=status_label(run.outcome, reader),
-                figures=counts_sentence(run.counts, reader),
-            )
-            for flow, run in (("down", down), ("up", up))
-        )
+        runs = [(down.run_id, "down", down.outcome, down.counts)]
+        ups = [p.outcome for p in back.previous if p.outcome is not None] + back.current
+        runs += [(u.run_id, "up", u.outcome, u.counts) for u in ups]
+        lines = [run_summary(*run, reader) for run in runs]
+        lines += [f"{p.base_id}: {p.error}" for p in back.previous if p.error is not None]
+        return "\n".join(lines)
 
     return sync
 

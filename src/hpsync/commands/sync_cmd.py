@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from hpsync import clock
-from hpsync.bootstrap import Context, open_context, previous_clients
+from hpsync.bootstrap import Services, open_context
 from hpsync.engine.desired import build_desired
 from hpsync.engine.render import render_anomalies, render_plan
 from hpsync.errors import GuardRefused, HpsyncError, UsageError
@@ -22,9 +22,9 @@ from hpsync.locale import Reader
 from hpsync.model import Snapshot
 from hpsync.progress_bars import AccountBars
 from hpsync.rules.explain import explain_learner, explain_session
-from hpsync.sync.parallel import each_account, raise_first
-from hpsync.sync.runs import AccountSetup, DownOutcome, run_down, settle_dead_runs
-from hpsync.sync.write_back import PreviousOutcome, write_back
+from hpsync.sync.parallel import raise_first
+from hpsync.sync.runs import DownOutcome, settle_dead_runs
+from hpsync.sync.write_back import PreviousOutcome
 
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
@@ -42,7 +42,7 @@ def _load(path: Path) -> Any:
     return config
 
 
-def _snapshot(ctx: Context, quiet: bool) -> Snapshot:
+def _snapshot(ctx: Services, quiet: bool) -> Snapshot:
     if not quiet:
         typer.echo(f"reading Hyperplanning base {ctx.config.hyperplanning.url} ...", err=True)
     return ctx.hyperplanning.read_snapshot()
@@ -62,27 +62,19 @@ def _down(
     approved = _read_approved(approved_file) if approved_file else None
     with open_context(_load(config)) as ctx:
         ctx.selected(account)  # an unknown account is refused before any network call
-        if not dry_run:
-            from hpsync.trust.notify import install_from_config
-
-            install_from_config(ctx.config)  # guard trips and growing failures are e-mailed
         snapshot = _snapshot(ctx, as_json)
         bars = AccountBars(enabled=not as_json)
 
-        def one(setup: AccountSetup) -> DownOutcome:
-            return run_down(
-                ctx.store,
+        try:
+            outcomes = ctx.sync_down(
+                ctx.selected(account),
                 snapshot,
-                setup,
                 dry_run=dry_run,
                 force=force,
                 reason=reason,
-                progress=partial(bars.start, f"sync {setup.name}"),
-                approved=_approved_for(approved, setup.name),
+                progress_for=lambda setup: partial(bars.start, f"sync {setup.name}"),
+                approved_for=lambda setup: _approved_for(approved, setup.name),
             )
-
-        try:
-            outcomes = each_account(ctx.selected(account), one)
         finally:
             bars.stop()
         results = [r for r in outcomes if not isinstance(r, HpsyncError)]
@@ -135,8 +127,9 @@ def _impact(
     with open_context(new) as ctx:
         setups = ctx.selected(account)  # unknown account: refused before reading
         snapshot = _snapshot(ctx, as_json)
-        for setup in setups:
-            planned = run_down(ctx.store, snapshot, setup, dry_run=True).planned.plan
+        dry = raise_first(ctx.sync_down(setups, snapshot, dry_run=True))
+        for setup, outcome in zip(setups, dry, strict=True):
+            planned = outcome.planned.plan
             old = (
                 build_desired(snapshot, account_rules(before[setup.name]))
                 if setup.name in before
@@ -296,20 +289,7 @@ def register(app: typer.Typer) -> None:
             ctx.selected(account)  # an unknown account is refused before any network call
             snapshot = _snapshot(ctx, as_json)
             since_utc = since.replace(tzinfo=UTC) if since and since.tzinfo is None else since
-            previous = previous_clients(ctx.config)
-            try:
-                done = write_back(
-                    ctx.store,
-                    ctx.selected(account),
-                    snapshot,
-                    ctx.hyperplanning,
-                    previous,
-                    dry_run=report,
-                    since=since_utc,
-                )
-            finally:
-                for client in previous:
-                    client.close()
+            done = ctx.write_back(ctx.selected(account), snapshot, dry_run=report, since=since_utc)
             results = done.current
             if not as_json:
                 for one in done.previous:

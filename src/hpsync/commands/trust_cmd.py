@@ -211,22 +211,23 @@ def register(app: typer.Typer) -> None:
         from hpsync.bootstrap import open_context
         from hpsync.labels import counts_sentence
         from hpsync.locale import Reader
-        from hpsync.sync.runs import run_down, run_up
-        from hpsync.trust.notify import install, install_from_config
 
         cfg = _config(config)
+        english = Reader("en")
         with open_context(cfg) as ctx:
-            setup = ctx.account(account)
-            install_from_config(cfg)
-            try:
-                snapshot = ctx.hyperplanning.read_snapshot()
-                down = run_down(ctx.store, snapshot, setup)
-                english = Reader("en")
-                figures = counts_sentence(down.counts, english)
-                typer.echo(f"down run {down.run_id}: {down.outcome}; {figures}")
-                up = run_up(ctx.store, snapshot, setup, ctx.hyperplanning)
-                figures = counts_sentence(up.counts, english)
-                typer.echo(f"up run {up.run_id}: {up.outcome}; {figures}")
-            finally:
-                install(None)
-        raise typer.Exit(1 if "partial" in (down.outcome, up.outcome) else 0)
+            down, back = ctx.sync_now(account)
+        typer.echo(
+            f"down run {down.run_id}: {down.outcome}; {counts_sentence(down.counts, english)}"
+        )
+        for one in back.previous:
+            if one.outcome is not None:
+                figures = counts_sentence(one.outcome.counts, english)
+                typer.echo(
+                    f"up run {one.outcome.run_id} (base {one.base_id}): "
+                    f"{one.outcome.outcome}; {figures}"
+                )
+            else:
+                typer.echo(f"up (base {one.base_id}): failed: {one.error}")
+        (up,) = back.current
+        typer.echo(f"up run {up.run_id}: {up.outcome}; {counts_sentence(up.counts, english)}")
+        raise typer.Exit(1 if "partial" in (down.outcome, up.outcome) or back.partial else 0)

@@ -31,7 +31,6 @@ def register(app: typer.Typer) -> None:
         from hpsync.bootstrap import open_context
         from hpsync.config import load_config
         from hpsync.model import Snapshot
-        from hpsync.sync.runs import run_up
         from hpsync.webhook import create_app
 
         cfg = load_config(config)
@@ -58,13 +57,15 @@ def register(app: typer.Typer) -> None:
             def process(event: Event) -> None:
                 if not cached or time.monotonic() - cached[0][0] > SNAPSHOT_TTL:
                     cached[:] = [(time.monotonic(), ctx.hyperplanning.read_snapshot())]
-                out = run_up(
-                    ctx.store,
+                # This year's sheet only: last years' sheets are written back by the next
+                # attendance run, which reads every previous base.
+                done = ctx.write_back(
+                    [ctx.account(event.account)],
                     cached[0][1],
-                    ctx.account(event.account),
-                    ctx.hyperplanning,
                     courses=[event.course_id],
+                    previous=False,
                 )
+                out = done.current[0]
                 log.info(
                     "sheet written back",
                     account=event.account,

@@ -21,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hpsync import clock
-from hpsync.bootstrap import Context, open_context
+from hpsync.bootstrap import Services, open_context
 from hpsync.config import load_config
 from hpsync.demo.report import AccountFigures, DemoReport, Phrase, Table, counts_cell
 from hpsync.demo.simulate import (
@@ -41,8 +41,8 @@ from hpsync.locale import N_
 from hpsync.model import Kind, Snapshot
 from hpsync.progress_bars import AccountBars
 from hpsync.state.marks import marks
-from hpsync.sync.parallel import each_account, raise_first
-from hpsync.sync.runs import DownOutcome, UpOutcome, run_down, run_up
+from hpsync.sync.parallel import raise_first
+from hpsync.sync.runs import DownOutcome, UpOutcome
 from hpsync.web.figures import daily_attendance, written_by_kind
 
 ACCOUNTS = ("nord", "sud")
@@ -130,30 +130,34 @@ since = {since}
 
 
 def _sync_accounts(
-    ctx: Context,
+    ctx: Services,
     snapshot: Snapshot,
     now: datetime,
     bars: AccountBars | None = None,
 ) -> dict[str, DownOutcome]:
     """Sync every account at once (each has its own rate budget), counting its API calls."""
-
-    def one(name: str) -> DownOutcome:
-        before = ctx.clients[name].stats()
-        out = run_down(
-            ctx.store,
+    before = {name: ctx.clients[name].stats() for name in ACCOUNTS}
+    outcomes = raise_first(
+        ctx.sync_down(
+            [ctx.account(name) for name in ACCOUNTS],
             snapshot,
-            ctx.account(name),
             now=now,
-            progress=partial(bars.start, f"sync down {name}") if bars else None,
+            progress_for=lambda s: partial(bars.start, f"sync down {s.name}") if bars else None,
         )
-        after = ctx.clients[name].stats()
-        out.counts["api_calls"] = after.requests - before.requests
+    )
+    for name, out in zip(ACCOUNTS, outcomes, strict=True):
+        after, was = ctx.clients[name].stats(), before[name]
+        out.counts["api_calls"] = after.requests - was.requests
         out.counts["write_calls"] = sum(n for m, n in after.by_method.items() if m != "GET") - sum(
-            n for m, n in before.by_method.items() if m != "GET"
+            n for m, n in was.by_method.items() if m != "GET"
         )
-        return out
+    return dict(zip(ACCOUNTS, outcomes, strict=True))
 
-    return dict(zip(ACCOUNTS, raise_first(each_account(ACCOUNTS, one)), strict=True))
+
+def _write_back(ctx: Services, snapshot: Snapshot, now: datetime) -> dict[str, UpOutcome]:
+    """Attendance of every account back into Hyperplanning, as `hpsync attendance` does."""
+    done = ctx.write_back([ctx.account(n) for n in ACCOUNTS], snapshot, now=now)
+    return dict(zip(ACCOUNTS, done.current, strict=True))
 
 
 def minimum_writes(outcome: DownOutcome) -> int:
@@ -259,7 +263,7 @@ def _run_demo(settings: DemoSettings, echo: Callable[[str], None]) -> DemoReport
 
 def _scenario(
     settings: DemoSettings,
-    ctx: Context,
+    ctx: Services,
     hp_stats: Callable[[], dict[str, int]],
     es_url: str,
     echo: Callable[[str], None],
@@ -327,15 +331,9 @@ def _scenario(
             sims[name] = simulate_week(
                 ctx.clients[name], controls[name], monday, seed=settings.seed
             )
-        up1 = {
-            n: run_up(ctx.store, snapshot, ctx.account(n), ctx.hyperplanning, now=now)
-            for n in ACCOUNTS
-        }
+        up1 = _write_back(ctx, snapshot, now)
         justified = {n: justify_later(ctx.clients[n], controls[n], sims[n]) for n in ACCOUNTS}
-        up2 = {
-            n: run_up(ctx.store, snapshot, ctx.account(n), ctx.hyperplanning, now=now)
-            for n in ACCOUNTS
-        }
+        up2 = _write_back(ctx, snapshot, now)
         edits = {n: hand_edits(controls[n], sims[n]) for n in ACCOUNTS}
     finally:
         for c in controls.values():
@@ -396,7 +394,7 @@ def _scenario(
 
 
 def _figures(
-    ctx: Context, name: str, down: DownOutcome, ups: tuple[UpOutcome, ...], rate_scale: float
+    ctx: Services, name: str, down: DownOutcome, ups: tuple[UpOutcome, ...], rate_scale: float
 ) -> AccountFigures:
     """The charts' data of one account: the marks the up flow recorded, per day; what the
     first sync and both attendance runs wrote, per kind; the client's request timeline."""

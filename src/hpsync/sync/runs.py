@@ -53,7 +53,7 @@ from hpsync.sync.down import (
 )
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
 from hpsync.sync.up import UpPlan, base_aliases, plan_attendance, run_attendance
-from hpsync.trust.notify import on_guard_tripped, on_run_finished
+from hpsync.trust.notify import Notifier, on_guard_tripped, on_run_finished
 from hpsync.trust.record import ReadRecorder, record_inputs
 from hpsync.trust.up_inputs import record_up_inputs
 from hpsync.year.guard import SwitchThresholds
@@ -84,6 +84,8 @@ class AccountSetup:
     #: hours between two whole reads of the account's sheets; runs in between read only the
     #: sheets updated since (0: every run reads every sheet)
     full_read_hours: float = FULL_READ_HOURS
+    #: where a guard trip or growing failures are e-mailed at once (None: not mailed)
+    notifier: Notifier | None = None
 
 
 @dataclass(slots=True)
@@ -355,7 +357,7 @@ def run_down(
             raise
         except GuardRefused as exc:
             store.finish_run(run_id, "refused", {}, error=str(exc))
-            on_guard_tripped(store, account, run_id, exc)
+            on_guard_tripped(store, account, run_id, exc, setup.notifier)
             raise
         except HpsyncError as exc:
             store.finish_run(run_id, "failed", {}, error=str(exc))
@@ -372,7 +374,7 @@ def run_down(
         out.outcome = "ok" if result.ok else "partial"
         out.counts = {**down_counts(planned.plan, result), **planned.read_counts()}
         store.finish_run(run_id, out.outcome, out.counts)
-        on_run_finished(store, account, run_id)
+        on_run_finished(store, account, run_id, setup.notifier)
         log.info("run finished", run_id=run_id, account=account, outcome=out.outcome, **out.counts)
         return out
 
@@ -566,7 +568,7 @@ def run_up(
                 now=now,
             )
         store.finish_run(run_id, out.outcome, out.counts)
-        on_run_finished(store, account, run_id)
+        on_run_finished(store, account, run_id, setup.notifier)
         log.info("run finished", run_id=run_id, account=account, flow="up", outcome=out.outcome)
         return out
 

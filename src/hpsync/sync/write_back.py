@@ -103,8 +103,10 @@ def write_back(
     since: datetime | None = None,
     now: datetime | None = None,
     progress: Callable[[int], None] = lambda n: None,
+    courses: Sequence[str] | None = None,
 ) -> WriteBack:
-    """Previous bases first (their sheets are older), then the current base, per account."""
+    """Previous bases first (their sheets are older), then the current base, per account;
+    ``courses`` (Edusign ids, a webhook's) limits the current base's run to those sheets."""
     result = WriteBack(write_back_previous(store, setups, previous, dry_run=dry_run, now=now))
     for setup in setups:
         result.current.append(
@@ -117,6 +119,7 @@ def write_back(
                 since=since,
                 now=now,
                 progress=progress,
+                courses=courses,
             )
         )
     return result

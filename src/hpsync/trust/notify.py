@@ -1,11 +1,12 @@
 """Immediate e-mails: a guard tripped, or a run failed more items than the one before.
 
-``run_down``/``run_up`` call the hooks below; they send through the installed
-``Notifier`` (the CLI installs one from the configuration: ``install_from_config``) and the
-notifications send log, so each event is mailed once per run and recipient. Without a
-notifier nothing is sent now; the daily digest still lists the event. A hook never raises
-past a failed e-mail: the run's own outcome is what matters to the caller. The e-mails
-speak the configuration's language; their figures use the shared labels, never count keys.
+``run_down``/``run_up`` call the hooks below with the account's ``Notifier`` (bootstrap
+builds it from the configuration and hands it to every account: CLI, worker, dashboard and
+webhook alike); they send through it and the notifications send log, so each event is
+mailed once per run and recipient. Without a notifier nothing is sent now; the daily
+digest still lists the event. A hook never raises past a failed e-mail: the run's own
+outcome is what matters to the caller. The e-mails speak the configuration's language;
+their figures use the shared labels, never count keys.
 """
 
 from __future__ import annotations
@@ -38,45 +39,29 @@ class Notifier:
     language: str = DEFAULT_LANGUAGE
 
 
-_installed: list[Notifier] = []
-
-
-def install(notifier: Notifier | None) -> None:
-    """Use ``notifier`` for the hooks of this process (None: send nothing)."""
-    _installed.clear()
-    if notifier is not None:
-        _installed.append(notifier)
-
-
-def installed() -> Notifier | None:
-    return _installed[0] if _installed else None
-
-
 def recipients_of(account: AccountConfig) -> list[str]:
     """The school's addresses for digests and immediate e-mails."""
     found = list(account.digest_to) or ([account.school_email] if account.school_email else [])
     return [a.strip() for a in found if a and a.strip()]
 
 
-def install_from_config(config: Config, mailer: Mailer | None = None) -> Notifier | None:
-    """Install a notifier for the configuration (SMTP from ``[smtp]``); None without SMTP."""
+def notifier_from_config(config: Config, mailer: Mailer | None = None) -> Notifier | None:
+    """The notifier of a configuration (SMTP from ``[smtp]``); None without SMTP."""
     if mailer is None and config.smtp is None:
-        install(None)
         return None
     sender = config.smtp.sender if config.smtp else "hpsync@localhost"
     if mailer is None:
         assert config.smtp is not None
         password = config.smtp.password.resolve("smtp.password") if config.smtp.password else None
         mailer = SmtpMailer(config.smtp, password)
-    notifier = Notifier(
+    return Notifier(
         mailer, sender, {a.name: recipients_of(a) for a in config.accounts}, config.language
     )
-    install(notifier)
-    return notifier
 
 
-def _send(store: StateStore, account: str, key: str, subject: str, text: str) -> Delivery | None:
-    notifier = installed()
+def _send(
+    notifier: Notifier | None, store: StateStore, account: str, key: str, subject: str, text: str
+) -> Delivery | None:
     to = list(notifier.recipients.get(account, ())) if notifier else []
     if notifier is None:
         return None  # no [smtp]: e-mail is off, which is not worth a warning per event
@@ -91,8 +76,7 @@ def _send(store: StateStore, account: str, key: str, subject: str, text: str) ->
     return deliver(store, account, outgoing, notifier.mailer, sender=notifier.sender, kind="alert")
 
 
-def _reader() -> Reader:
-    notifier = installed()
+def _reader(notifier: Notifier | None) -> Reader:
     return Reader(notifier.language if notifier else DEFAULT_LANGUAGE)
 
 
@@ -108,13 +92,13 @@ def _items(
 
 
 def on_guard_tripped(
-    store: StateStore, account: str, run_id: int, error: Exception
+    store: StateStore, account: str, run_id: int, error: Exception, notifier: Notifier | None
 ) -> Delivery | None:
     """Mail the school that a guard refused run ``run_id`` (once per run and recipient)."""
     run = store.get_run(run_id)
     if run is None or run.dry_run:
         return None
-    reader = _reader()
+    reader = _reader(notifier)
     _ = reader.gettext
     removals = _items(store, run_id, reader, action="remove")
     text = "\n".join(
@@ -140,10 +124,12 @@ def on_guard_tripped(
         ]
     )
     subject = "[hpsync] " + _("{account}: sync refused", account=account)
-    return _send(store, account, f"guard:{run_id}", subject, text)
+    return _send(notifier, store, account, f"guard:{run_id}", subject, text)
 
 
-def on_run_finished(store: StateStore, account: str, run_id: int) -> Delivery | None:
+def on_run_finished(
+    store: StateStore, account: str, run_id: int, notifier: Notifier | None
+) -> Delivery | None:
     """Mail the school when a run failed more items than the previous run of its flow."""
     run = store.get_run(run_id)
     if run is None or run.dry_run:
@@ -157,7 +143,7 @@ def on_run_finished(store: StateStore, account: str, run_id: int) -> Delivery | 
     now = run.counts.get("failed", 0)
     if now <= before:
         return None
-    reader = _reader()
+    reader = _reader(notifier)
     _ = reader.gettext
     failed = _items(store, run_id, reader, outcome="failed")
     text = "\n".join(
@@ -179,4 +165,4 @@ def on_run_finished(store: StateStore, account: str, run_id: int) -> Delivery | 
         ]
     )
     subject = "[hpsync] " + _("{account}: failures grew to {n}", account=account, n=now)
-    return _send(store, account, f"failures:{run_id}", subject, text)
+    return _send(notifier, store, account, f"failures:{run_id}", subject, text)

@@ -66,7 +66,11 @@ def make_app(settings: WorkerSettings, runners: Mapping[str, Runner] | None = No
             raise self.retry(countdown=backoff(self.request.retries, settings.retry_base_seconds))
         return outcome.to_dict()
 
-    run = app.task(name=RUN_TASK, bind=True, max_retries=settings.max_retries)(run_body)
+    # shared=False: Celery otherwise adds a task to every app of the process, and the app
+    # built at import (real runners) would replace a test's app's task of the same name.
+    run = app.task(name=RUN_TASK, bind=True, max_retries=settings.max_retries, shared=False)(
+        run_body
+    )
 
     def send(commands: list[Command]) -> None:
         steps = [run.si(c.to_dict()).set(task_id=c.task_id) for c in commands]
@@ -75,7 +79,7 @@ def make_app(settings: WorkerSettings, runners: Mapping[str, Runner] | None = No
     def dispatch_body(sources: list[str], every: int | None = None) -> int:
         return dispatch(services(os.getpid()).redis, settings, sources, send, every=every)
 
-    app.task(name=DISPATCH_TASK)(dispatch_body)
+    app.task(name=DISPATCH_TASK, shared=False)(dispatch_body)
 
     app.hpsync_send = send
     app.hpsync_settings = settings

@@ -53,38 +53,29 @@ def run_down_command(command: Command, fence: Fence) -> dict[str, Any]:
     """Read the base, then plan and apply the down flow of one account."""
     from hpsync.bootstrap import open_context
     from hpsync.config import load_config
-    from hpsync.sync.runs import run_down
-    from hpsync.trust.notify import install_from_config
+    from hpsync.sync.parallel import raise_first
 
     with open_context(load_config(Path(command.config)), limiter_factory=shared_limiter()) as ctx:
-        install_from_config(ctx.config)  # guard trips and growing failures are e-mailed
         setup = ctx.account(command.account)
         snapshot = ctx.hyperplanning.read_snapshot()
         fence()
-        store = cast(StateStore, FencedStore(ctx.store, fence))
-        out = run_down(store, snapshot, setup)
+        fenced = ctx.with_store(cast(StateStore, FencedStore(ctx.store, fence)))
+        (out,) = raise_first(fenced.sync_down([setup], snapshot))
         return {"run_id": out.run_id, "outcome": out.outcome, "counts": out.counts}
 
 
 def run_up_command(command: Command, fence: Fence) -> dict[str, Any]:
-    """Read the base and the final sheets, then write attendance back into Hyperplanning."""
-    from hpsync.bootstrap import open_context, previous_clients
+    """Read the base and the final sheets, then write attendance back into Hyperplanning,
+    last years' bases included."""
+    from hpsync.bootstrap import open_context
     from hpsync.config import load_config
-    from hpsync.sync.write_back import write_back
-    from hpsync.trust.notify import install_from_config
 
     with open_context(load_config(Path(command.config)), limiter_factory=shared_limiter()) as ctx:
-        install_from_config(ctx.config)
         setup = ctx.account(command.account)
         snapshot = ctx.hyperplanning.read_snapshot()
         fence()
-        store = cast(StateStore, FencedStore(ctx.store, fence))
-        previous = previous_clients(ctx.config)
-        try:
-            done = write_back(store, [setup], snapshot, ctx.hyperplanning, previous)
-        finally:
-            for client in previous:
-                client.close()
+        fenced = ctx.with_store(cast(StateStore, FencedStore(ctx.store, fence)))
+        done = fenced.write_back([setup], snapshot)
         out = done.current[0]
         return {
             "run_id": out.run_id,

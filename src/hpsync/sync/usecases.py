@@ -1,0 +1,54 @@
+"""The two use cases every face runs: ``sync_down`` (planning → Edusign, each account side
+by side) and ``write_back`` (attendance → Hyperplanning, previous bases first).
+
+The CLI, the worker, the dashboard's actions and the webhook call them through
+``bootstrap.Services``, so a step added here (a base, a notification) reaches every face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from hpsync.errors import HpsyncError
+from hpsync.model import Snapshot
+from hpsync.state import StateStore
+from hpsync.sync.parallel import each_account
+from hpsync.sync.runs import AccountSetup, DownOutcome, run_down
+from hpsync.sync.write_back import PreviousOutcome, WriteBack, write_back
+
+__all__ = ["PreviousOutcome", "WriteBack", "sync_down", "write_back"]
+
+Progress = Callable[[int], Callable[[int], None]]
+
+
+def sync_down(
+    store: StateStore,
+    setups: Sequence[AccountSetup],
+    snapshot: Snapshot,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    reason: str = "",
+    now: datetime | None = None,
+    progress_for: Callable[[AccountSetup], Progress | None] | None = None,
+    approved_for: Callable[[AccountSetup], dict[str, Any] | None] | None = None,
+) -> list[DownOutcome | HpsyncError]:
+    """Plan (and unless ``dry_run``, apply) the down flow of every account given, side by
+    side; a refused or failed account takes its error's place in the list."""
+
+    def one(setup: AccountSetup) -> DownOutcome:
+        return run_down(
+            store,
+            snapshot,
+            setup,
+            dry_run=dry_run,
+            force=force,
+            reason=reason,
+            now=now,
+            progress=progress_for(setup) if progress_for else None,
+            approved=approved_for(setup) if approved_for else None,
+        )
+
+    return each_account(setups, one)
