@@ -105,10 +105,27 @@ def configure_logging(fmt: str = "text", level: str = "info", stream: TextIO | N
     )
 
 
+#: Attributes of a standard-library record: an event field of that name ("created", "name",
+#: "module"...) cannot be handed over as ``extra`` (logging raises KeyError).
+_RECORD_FIELDS = (frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}) - {
+    "exc_info",  # handed over as themselves
+    "stack_info",
+}
+
+
+def _not_record_fields(logger: Any, name: str, event: MutableMapping[str, Any]) -> Any:
+    """Rename fields that would clash with the record's own (``created`` → ``created_``):
+    a run's counts logged inside Celery, which keeps the standard library's logging, must
+    not fail the run."""
+    for key in [k for k in event if k in _RECORD_FIELDS]:
+        event[f"{key}_"] = event.pop(key)
+    return event
+
+
 def _route_to_stdlib() -> None:
     """Until configured, events go through the standard library (warnings to stderr only)."""
     structlog.configure(
-        processors=[*_SHARED, structlog.stdlib.render_to_log_kwargs],
+        processors=[*_SHARED, _not_record_fields, structlog.stdlib.render_to_log_kwargs],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,

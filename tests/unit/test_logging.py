@@ -35,3 +35,21 @@ def test_secret_in_a_field_or_an_exception_is_masked(fmt: str) -> None:
         assert first["run_id"] == 7 and first["account"] == "nord"
     else:
         assert "event='calling'" in lines[0] and "account='nord'" in lines[0]
+
+
+def test_an_event_whose_fields_name_record_attributes_is_logged_where_logging_is_stdlib() -> None:
+    """Inside Celery (standard-library logging, hpsync's never configured) a run's counts —
+    ``created``, ``name``, ``module`` — are logged, not a KeyError that fails the run."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging; logging.basicConfig(level=logging.INFO, format='%(message)s');"
+        "from hpsync.logging import get_logger;"
+        "get_logger('hpsync.sync').info('run finished', created=3, name='n', module='m')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "run finished" in done.stderr
