@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from hpsync import clock
-from hpsync.commands.ops_cmd import freshness
 from hpsync.state import LedgerRow, StateStore
+from hpsync.state.freshness import freshness
 
 
 def test_freshness_reports_last_good_runs_and_mark_lag(tmp_path: Path) -> None:

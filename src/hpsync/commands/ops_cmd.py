@@ -11,11 +11,11 @@ import typer
 
 from hpsync import clock
 from hpsync.errors import HpsyncError, MissingCapability
+from hpsync.state.freshness import freshness
 
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
 ]
-GOOD = ("ok", "partial")
 
 
 def _age(then: datetime | None, now: datetime) -> str:
@@ -27,25 +27,6 @@ def _age(then: datetime | None, now: datetime) -> str:
     if seconds < 86400:
         return f"{seconds // 3600} h ago"
     return f"{seconds // 86400} days ago"
-
-
-def freshness(store: Any, account: str, now: datetime) -> dict[str, Any]:
-    """Time since the last good run per flow, and the lag of the newest mark written back."""
-    runs = [r for r in store.runs(account, limit=500) if not r.dry_run]
-    out: dict[str, Any] = {"account": account, "base": store.get_meta(account, "base_id")}
-    for flow in ("down", "up"):
-        good = [r for r in runs if r.flow == flow and r.outcome in GOOD and r.finished_at]
-        last = max((r.finished_at for r in good), default=None)
-        out[f"{flow}_last_good"] = last.isoformat() if last else None
-        out[f"{flow}_age_seconds"] = int((now - last).total_seconds()) if last else None
-        failing = [r for r in runs if r.flow == flow][:1]
-        out[f"{flow}_last_outcome"] = failing[0].outcome if failing else None
-    written = [row for row in store.ledger(account) if row.status == "written"]
-    newest = max((row.hp_end for row in written), default=None)
-    out["newest_mark_written"] = newest.isoformat() if newest else None
-    out["mark_lag_seconds"] = int((now - newest).total_seconds()) if newest else None
-    out["failed_marks"] = sum(1 for row in store.ledger(account) if row.status == "failed")
-    return out
 
 
 def register(app: typer.Typer) -> None:

@@ -16,11 +16,11 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import JSONResponse
 
-from hpsync.commands.ops_cmd import freshness
 from hpsync.errors import HpsyncError
 from hpsync.labels import outcome_label
 from hpsync.locale import N_, Reader
 from hpsync.secrets import redact
+from hpsync.state.freshness import freshness
 from hpsync.state.rows import PlanItemRow, RunRow
 from hpsync.web.chart import chart_svg
 from hpsync.web.context import Dashboard

@@ -296,7 +296,7 @@ def freshness_view(
     run_stale_after: timedelta = RUN_STALE_DEFAULT,
     mark_stale_after: timedelta = MARK_STALE_DEFAULT,
 ) -> Freshness:
-    """Judge ``ops_cmd.freshness()``'s figures: a flow never run well is stale; an account
+    """Judge ``state.freshness.freshness()``'s figures: a flow never run well is stale; an account
     that never wrote a mark back is not (it may have no attendance yet)."""
 
     def line(what: str, at: Any, age: Any, limit: timedelta, never_stale: bool) -> FreshLine:
