@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from hpsync.engine.gcpause import gc_paused
-from hpsync.model import Exemption, Kind, Room, Session, Snapshot, SourceId, Trainer
+from hpsync.model import Exemption, Kind, Room, Session, Snapshot, SourceId
 from hpsync.rules.capabilities import warnings as capability_warnings
 from hpsync.rules.mapping import (
-    email_problem,
     exempting,
     exemptions_by_learner,
     learner_tags,
@@ -27,9 +26,16 @@ from hpsync.rules.mapping import (
 from hpsync.rules.outcome import Anomaly, AnomalyCode, Decision
 from hpsync.rules.policy import AccountRules, TrainerlessMode
 from hpsync.rules.selection import select_learners, select_sessions
+from hpsync.rules.validity import (
+    email_problem,
+    learner_problem,
+    session_times_problem,
+    trainer_emails,
+    trainer_problem,
+    unknown_rooms_and_trainers,
+)
 
 FICTITIOUS_TRAINER_KEY = "fictitious"
-MAX_SESSION = timedelta(hours=24)
 _NOBODY_HERE = Decision(False, "learners", "none of its learners belongs to this account")
 
 
@@ -134,24 +140,9 @@ def _learners(snapshot: Snapshot, rules: AccountRules, state: DesiredState) -> s
     for key in kept:
         learner = snapshot.learners[key]
         name = f"{learner.first_name} {learner.last_name}"
-        problem = email_problem(learner.email)
-        code = (
-            AnomalyCode.LEARNER_NO_EMAIL
-            if learner.email is None or not learner.email.strip()
-            else AnomalyCode.LEARNER_INVALID_EMAIL
-        )
-        if problem is None:
-            assert learner.email is not None
-            email = learner.email.strip().lower()
-            seen[email] += 1
-            if seen[email] > 1:
-                problem, code = (
-                    f"e-mail {email} is already used by another learner",
-                    AnomalyCode.LEARNER_DUPLICATE_EMAIL,
-                )
-        if problem is None and not (learner.first_name.strip() and learner.last_name.strip()):
-            problem, code = "first or last name is empty", AnomalyCode.RECORD_INCOMPLETE
-        if problem is not None:
+        found = learner_problem(learner, seen)
+        if found is not None:
+            problem, code = found
             state.anomalies.append(
                 Anomaly(
                     code,
@@ -239,13 +230,9 @@ def _session_trainers(
         if trainer is None:
             problems.append(f"unknown trainer {key}")
             continue
-        problem = email_problem(trainer.email)
-        if problem is None and trainer_emails[(trainer.email or "").strip().lower()] > 1:
-            problem = (
-                f"e-mail {(trainer.email or '').strip().lower()} is shared with another trainer"
-            )
-        if problem is not None:
-            problems.append(f"trainer {trainer.first_name} {trainer.last_name}: {problem}")
+        found = trainer_problem(trainer, trainer_emails)
+        if found is not None:
+            problems.append(f"trainer {trainer.first_name} {trainer.last_name}: {found[0]}")
             continue
         sid = snapshot.sid(Kind.TRAINER, key)
         state.of(Kind.TRAINER)[sid] = DesiredTrainer(
@@ -356,7 +343,7 @@ class _Lists:
         lists = (session.room_keys, session.trainer_keys)
         others = self.unknown.get(lists)
         if others is None:
-            others = self.unknown[lists] = _unknown_rooms_and_trainers(self.snapshot, session)
+            others = self.unknown[lists] = unknown_rooms_and_trainers(self.snapshot, session)
         return [*roster.unknown, *others]
 
     def name(self, session: Session) -> str:
@@ -406,10 +393,9 @@ def _sessions(
         selected,
         synced,
         exemptions_by_learner(snapshot.exemptions) if rules.exemptions else {},
-        Counter((t.email or "").strip().lower() for t in snapshot.trainers.values() if t.email),
+        trainer_emails(snapshot),
     )
     first_day = snapshot.base.first_day
-    earliest, latest = first_day - timedelta(days=7), first_day + timedelta(days=400)
     wanted = state.of(Kind.SESSION)
     no_trainer: dict[int, list[tuple[str, str]]] = {}
     for key in sorted(snapshot.sessions):
@@ -424,33 +410,19 @@ def _sessions(
             continue
         learner_sids, notes = _session_roster(session, roster)
         state.roster_notes[key] = notes
-        if not earliest <= session.start.date() <= latest:
+        bad_times = session_times_problem(session, first_day)
+        if bad_times is not None:
+            text, why = bad_times
             state.anomalies.append(
                 Anomaly(
                     AnomalyCode.SESSION_BAD_TIMES,
                     "session",
                     key,
                     session_name(snapshot, session),
-                    f"dated {session.start.date()}, outside the base's year (from {first_day}); "
-                    "fix its date",
+                    text,
                 )
             )
-            state.session_decisions[key] = Decision(False, "times", "outside the base's year")
-            continue
-        if session.end <= session.start or session.end - session.start > MAX_SESSION:
-            state.anomalies.append(
-                Anomaly(
-                    AnomalyCode.SESSION_BAD_TIMES,
-                    "session",
-                    key,
-                    session_name(snapshot, session),
-                    f"runs from {session.start.isoformat()} to {session.end.isoformat()}; "
-                    "fix its duration",
-                )
-            )
-            state.session_decisions[key] = Decision(
-                False, "times", "end is not after start, or longer than 24 h"
-            )
+            state.session_decisions[key] = Decision(False, "times", why)
             continue
         if not learner_sids:
             state.anomalies.append(
@@ -519,24 +491,13 @@ def _unknown_references(
         )
 
 
-def _unknown_rooms_and_trainers(snapshot: Snapshot, session: Session) -> tuple[str, ...]:
-    """``room <key>`` and ``trainer <key>`` for each one the base does not have."""
-    missing = [f"room {k}" for k in session.room_keys if k not in snapshot.rooms]
-    trainers = [k for k in session.trainer_keys if k not in snapshot.trainers]
-    if len(trainers) < len(session.trainer_keys):  # all unknown: reported as trainer-less
-        missing += [f"trainer {k}" for k in trainers]
-    return tuple(missing)
-
-
 def _trainer_anomalies(snapshot: Snapshot, state: DesiredState) -> None:
     """One anomaly per trainer whose e-mail blocks sessions, with the count blocked."""
-    emails: Counter[str] = Counter(
-        (t.email or "").strip().lower() for t in snapshot.trainers.values() if t.email
-    )
+    emails = trainer_emails(snapshot)
     problems = {
         tk: found
         for tk, trainer in snapshot.trainers.items()
-        if (found := _trainer_problem(trainer, emails)) is not None
+        if (found := trainer_problem(trainer, emails)) is not None
     }
     if not problems:  # the usual case: no need to count every session's trainers
         return
@@ -559,24 +520,6 @@ def _trainer_anomalies(snapshot: Snapshot, state: DesiredState) -> None:
                 blocks=blocks[tk],
             )
         )
-
-
-def _trainer_problem(trainer: Trainer, emails: Counter[str]) -> tuple[str, AnomalyCode] | None:
-    """What is wrong with a trainer's e-mail, if anything (``emails`` counts them all)."""
-    problem = email_problem(trainer.email)
-    if problem is not None:
-        code = (
-            AnomalyCode.TRAINER_NO_EMAIL
-            if problem == "no e-mail"
-            else AnomalyCode.TRAINER_INVALID_EMAIL
-        )
-        return problem, code
-    if emails[(trainer.email or "").strip().lower()] > 1:
-        return (
-            f"e-mail {trainer.email} is shared with another trainer",
-            AnomalyCode.TRAINER_DUPLICATE_EMAIL,
-        )
-    return None
 
 
 def _groups(snapshot: Snapshot, state: DesiredState, synced: set[int]) -> None:

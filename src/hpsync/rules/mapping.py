@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from hpsync.model import Exemption, Learner, Room, Session, Snapshot
 from hpsync.rules.policy import AccountRules, RoomMode, norm
-
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
-
-
-def email_problem(email: str | None) -> str | None:
-    """None when the e-mail is usable on Edusign, else what is wrong with it."""
-    if email is None or not email.strip():
-        return "no e-mail"
-    if not _EMAIL.match(email.strip()):
-        return f"invalid e-mail {email.strip()!r}"
-    return None
 
 
 def learner_tags(
