@@ -68,14 +68,6 @@ class GroupKind(enum.StrEnum):
     REGROUPEMENT = "regroupement"
 
 
-class Status(enum.StrEnum):
-    """A learner's presence on one session, as read from Edusign."""
-
-    PRESENT = "present"
-    ABSENT = "absent"
-    UNKNOWN = "unknown"  # sheet not signed and not final yet
-
-
 @dataclass(frozen=True, slots=True)
 class BaseInfo:
     """One Hyperplanning base (one academic year): ``Version`` and ``DatePremierJourBase``."""
@@ -206,19 +198,6 @@ class Exemption:
     subject_key: int | None
     start: date
     end: date
-
-
-@dataclass(frozen=True, slots=True)
-class AttendanceMark:
-    """What Edusign says about one learner on one session."""
-
-    learner_key: int
-    session_key: str
-    status: Status
-    late_minutes: int = 0
-    early_departure: datetime | None = None
-    justified: bool = False
-    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

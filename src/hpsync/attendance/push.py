@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, assert_never
 
 from hpsync.attendance.ledger import Change, LedgerEntry, Op, Status
 from hpsync.attendance.motifs import MotifTable
@@ -155,17 +155,25 @@ def _apply(change: Change, sink: AttendanceSink, motif_of: Callable[[str], str])
         if change.op is Op.REMOVE:
             return True
     assert change.intent is not None
-    if kind is MarkKind.DELAY:
-        return _write_delay(lk, change.intent, sink, motif_of)
-    return _write_absence(lk, change.intent, sink, motif_of)
+    # Exhaustive on purpose: a new kind fails type checking here until it is handled.
+    match kind:
+        case MarkKind.DELAY:
+            return _write_delay(lk, change.intent, sink, motif_of)
+        case MarkKind.ABSENCE | MarkKind.EARLY_DEPARTURE:  # the part missed is an absence
+            return _write_absence(lk, change.intent, sink, motif_of)
+        case _:
+            assert_never(kind)
 
 
 def _remove(kind: MarkKind, lk: int, start: datetime, end: datetime, sink: AttendanceSink) -> None:
-    if kind is MarkKind.DELAY:
-        sink.remove_delay(lk, start)
-    else:
-        _keep_others_whole(lk, start, end, sink)
-        sink.remove_absence(lk, start, end)
+    match kind:
+        case MarkKind.DELAY:
+            sink.remove_delay(lk, start)
+        case MarkKind.ABSENCE | MarkKind.EARLY_DEPARTURE:
+            _keep_others_whole(lk, start, end, sink)
+            sink.remove_absence(lk, start, end)
+        case _:
+            assert_never(kind)
 
 
 def _keep_others_whole(lk: int, start: datetime, end: datetime, sink: AttendanceSink) -> None:
