@@ -18,7 +18,7 @@ def test_every_file_the_architecture_page_names_exists() -> None:
     assert missing == []
 
 
-FACES = ("commands", "web", "worker", "demo", "webhook.py", "cli.py")
+FACES = ("commands", "web", "worker", "demo", "cli.py")
 FLOW_STEPS = re.compile(
     r"\b(run_down|run_up|write_back_previous)\b|sync\.write_back import write_back"
 )

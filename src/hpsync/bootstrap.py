@@ -8,15 +8,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from hpsync.adapters.edusign_account import EdusignAccount
 from hpsync.alerts.mailer import Mailer
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.edusign import EdusignClient
+from hpsync.edusign.account import EdusignAccount
 from hpsync.edusign.ratelimit import RateLimiter
+from hpsync.edusign.tutors import EdusignExternals
 from hpsync.engine.guards import GuardPolicy, KindLimit
 from hpsync.errors import HpsyncError, UsageError
 from hpsync.hyperplanning import HyperplanningClient
 from hpsync.model import Snapshot
+from hpsync.notify.immediate import Notifier, notifier_from_config
 from hpsync.rules.policy import AccountRules, Couple, RoomMode, TrainerlessMode
 from hpsync.secrets import Secret
 from hpsync.state import StateStore
@@ -24,8 +26,6 @@ from hpsync.sync import usecases
 from hpsync.sync.parallel import raise_first
 from hpsync.sync.runs import AccountSetup, DownOutcome
 from hpsync.sync.usecases import WriteBack
-from hpsync.trust.notify import Notifier, notifier_from_config
-from hpsync.tutors import EdusignExternals
 from hpsync.year.guard import SwitchThresholds
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from hpsync.adapters.edusign_account import EdusignAccount
 from hpsync.edusign import EdusignClient
+from hpsync.edusign.account import EdusignAccount
 from hpsync.emulators.edusign import KeySpec, RunningEdusign, SchoolSpec
 from hpsync.emulators.edusign import start_emulator as start_edusign
 from hpsync.emulators.generator import generate_school

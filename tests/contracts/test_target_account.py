@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hpsync.adapters.edusign_account import EdusignAccount
+from hpsync.edusign.account import EdusignAccount
 from hpsync.ports import TargetAccount
 from hpsync.testing.contracts import TargetAccountContract
 from hpsync.testing.fakes import FakeTarget

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from hpsync.audit.replay import replay_run
 from hpsync.config import load_config
 from hpsync.state import StateStore
-from hpsync.trust.replay import replay_run
 
 from .harness import world
 from .test_down_flow import sync_all

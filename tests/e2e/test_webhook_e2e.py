@@ -17,7 +17,7 @@ from hpsync.bootstrap import open_context
 from hpsync.config import load_config
 from hpsync.secrets import Secret
 from hpsync.sync.runs import UpOutcome, run_up
-from hpsync.webhook import create_app, edusign_courses_of
+from hpsync.web.webhook import create_app, edusign_courses_of
 
 from .harness import World, world
 from .up_helpers import absences, delays, hp_local, learner_of, poll, scene

@@ -10,12 +10,12 @@ import pytest
 from tests.edusign_emulator.conftest import KEY_A, KEY_B, control, error, make_student, ok
 
 from hpsync.edusign import EdusignClient
+from hpsync.edusign.tutors import EdusignExternals
 from hpsync.emulators.edusign import RunningEdusign
 from hpsync.engine.desired import DesiredTutor
 from hpsync.engine.plan import Action, PlanItem
 from hpsync.model import Kind, SourceId
 from hpsync.secrets import Secret
-from hpsync.tutors import EdusignExternals
 
 
 def make_external(api: httpx.Client, n: int = 1, **extra: Any) -> str:
@@ -126,7 +126,7 @@ def test_externals_are_in_the_dump(emu: RunningEdusign, api: httpx.Client) -> No
     assert [(e["ID"], e["HIDDEN"]) for e in dumped] == [(eid, 1)]
 
 
-# ---------------------------------------------------------------- through hpsync.tutors
+# ---------------------------------------------------------------- through hpsync.edusign.tutors
 
 
 @pytest.fixture

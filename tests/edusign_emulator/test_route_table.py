@@ -20,8 +20,8 @@ DOC = ROOT / "docs" / "edusign-emulator.md"
 FORBIDDEN = (
     "hpsync.edusign",
     "hpsync.hyperplanning",
-    "hpsync.adapters",
     "hpsync.engine",
+    "hpsync.rules",
     "hpsync.sync",
 )
 
@@ -54,14 +54,14 @@ def test_the_import_check_sees_every_form_of_import() -> None:
         "import hpsync.edusign.client\n"
         "from hpsync import engine\n"
         "from hpsync.sync import down\n"
-        "from ... import adapters\n"
+        "from ... import rules\n"
         "from hpsync.edusign_extra import x\n"
     )
     names = imported_modules(source, "hpsync.emulators.edusign")
     assert _forbidden(names) == [
-        "hpsync.adapters",
         "hpsync.edusign.client",
         "hpsync.engine",
+        "hpsync.rules",
         "hpsync.sync",
         "hpsync.sync.down",
     ]

@@ -9,7 +9,7 @@ from hpsync.emulators.hyperplanning.handlers import HANDLERS
 from hpsync.emulators.hyperplanning.spec import OPERATIONS, by_name, operations, shapes
 
 EMULATORS = Path(__file__).resolve().parents[2] / "src" / "hpsync" / "emulators"
-CLIENT_PACKAGES = ("hpsync.hyperplanning", "hpsync.edusign", "hpsync.adapters", "hpsync.engine",
+CLIENT_PACKAGES = ("hpsync.hyperplanning", "hpsync.edusign", "hpsync.engine",
                    "hpsync.sync")  # fmt: skip
 KNOWN_ELSEWHERE: set[tuple[str, str]] = set()  # none: every emulator owns its truth
 

@@ -17,7 +17,7 @@ from hpsync.state import StateStore
 from hpsync.sync.runs import AccountSetup, run_up
 from hpsync.testing.builders import BASE, PARIS, small_snapshot
 from hpsync.testing.fakes import FakeHyperplanningAbsences
-from hpsync.webhook import create_app, signature
+from hpsync.web.webhook import create_app, signature
 
 SECRET = Secret("whsec-0123456789")
 

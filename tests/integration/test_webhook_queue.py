@@ -16,7 +16,7 @@ from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.state.events import Event, counts, due, enqueue, finish
 from hpsync.sync.events import EventWorker
-from hpsync.webhook import create_app, signature
+from hpsync.web.webhook import create_app, signature
 
 SECRET = Secret("whsec-queue-0123456789")
 

@@ -17,13 +17,13 @@ from hpsync.cli import app
 from hpsync.engine.guards import GuardPolicy
 from hpsync.errors import GuardRefused
 from hpsync.model import Learner
+from hpsync.notify.digest import build_digest
 from hpsync.rules.policy import AccountRules, Couple
 from hpsync.state import StateStore
 from hpsync.sync.runs import AccountSetup, run_down
 from hpsync.testing.builders import PARIS, small_snapshot
 from hpsync.testing.fakes import FakeTarget
-from hpsync.trust.digest import build_digest
-from hpsync.trust.schedule import Schedule, is_due, parse_quiet
+from hpsync.worker.due import Schedule, is_due, parse_quiet
 
 NOW = datetime(2026, 9, 1, tzinfo=PARIS)
 RULES = AccountRules("nord", learner_couples=(Couple("Site", "Nord"),))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hpsync.notify.digest import Digest
 from hpsync.state.rows import RunRow
-from hpsync.trust.digest import Digest
 
 SINCE = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 00:30 on the 7th in Paris
 

@@ -14,12 +14,12 @@ from hpsync.config.models import SmtpConfig
 from hpsync.engine.guards import GuardPolicy, KindLimit
 from hpsync.errors import GuardRefused
 from hpsync.model import Kind, parse_source_id
+from hpsync.notify.immediate import Notifier
 from hpsync.rules.policy import AccountRules, Couple
 from hpsync.state import StateStore
 from hpsync.sync.runs import AccountSetup, run_down
 from hpsync.testing.builders import PARIS, small_snapshot
 from hpsync.testing.fakes import FakeTarget
-from hpsync.trust.notify import Notifier
 
 NOW = datetime(2026, 9, 1, tzinfo=PARIS)
 RULES = AccountRules("nord", learner_couples=(Couple("Site", "Nord"),))

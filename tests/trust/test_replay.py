@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hpsync.attendance.statuses import FinalPolicy
+from hpsync.audit.replay import replay_run
 from hpsync.emulators.hyperplanning import start_emulator
 from hpsync.engine.guards import GuardPolicy
 from hpsync.hyperplanning import HyperplanningClient
@@ -18,7 +19,6 @@ from hpsync.state.audit import blob_count, run_inputs
 from hpsync.sync.runs import AccountSetup, run_down
 from hpsync.testing.builders import PARIS, small_snapshot
 from hpsync.testing.fakes import FakeTarget
-from hpsync.trust.replay import replay_run
 
 NOW = datetime(2026, 9, 1, tzinfo=PARIS)
 RULES = AccountRules("nord", learner_couples=(Couple("Site", "Nord"),))

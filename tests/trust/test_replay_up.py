@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
+from hpsync.audit.replay import replay_run
+from hpsync.audit.up_inputs import changes_hash
 from hpsync.engine.guards import GuardPolicy
 from hpsync.ports import Sheet
 from hpsync.rules.policy import AccountRules
@@ -13,8 +15,6 @@ from hpsync.state import StateStore
 from hpsync.sync.runs import AccountSetup, run_up
 from hpsync.testing.builders import BASE, PARIS, small_snapshot
 from hpsync.testing.fakes import FakeHyperplanningAbsences
-from hpsync.trust.replay import replay_run
-from hpsync.trust.up_inputs import changes_hash
 
 
 class Sheets:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hpsync.adapters.edusign_account import IN_FLIGHT, EdusignAccount
+from hpsync.edusign.account import IN_FLIGHT, EdusignAccount
 from hpsync.edusign.inputs import GroupInput
 from hpsync.engine.desired import DesiredGroup
 from hpsync.engine.plan import Action, PlanItem

@@ -1,5 +1,5 @@
 """Reading attendance sheets from Edusign: what an incremental read lists and fetches, and
-when it falls back to reading every sheet (src/hpsync/adapters/edusign_sheets.py).
+when it falls back to reading every sheet (src/hpsync/edusign/sheets.py).
 
 The client here is an in-memory Edusign that honours (or ignores) the course list's
 ``dateUpdated`` filter and records the windows listed."""
@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hpsync.adapters.edusign_sheets import SheetReader
 from hpsync.edusign.models import AbsenceReason, Course, JustifiedAbsence, Student
+from hpsync.edusign.sheets import SheetReader
 from hpsync.errors import RecordError
 
 

@@ -166,7 +166,7 @@ def sync_now_for(config_path: Path) -> Callable[[str], str]:
 
 def schedules_of(config: Any) -> dict[str, timedelta]:
     """Each scheduled account's sync interval (the dashboard's staleness is twice it)."""
-    from hpsync.trust.schedule import schedule_of
+    from hpsync.worker.due import schedule_of
 
     out: dict[str, timedelta] = {}
     for account in config.accounts:

@@ -151,8 +151,8 @@ def register(app: typer.Typer) -> None:
         config: ConfigOpt,
     ) -> None:
         """Plan a recorded run again from its stored inputs; exit 1 if the writes differ."""
+        from hpsync.audit.replay import replay_run
         from hpsync.state import StateStore
-        from hpsync.trust.replay import replay_run
 
         with StateStore.open(_config(config).state_url) as store:
             report = replay_run(store, run_id)
@@ -168,9 +168,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Send each school its daily digest (once a day): runs, writes, guards, anomalies."""
         from hpsync.alerts.mailer import EmlFolder, Mailer, SmtpMailer
+        from hpsync.notify.digest import send_digest
+        from hpsync.notify.immediate import recipients_of
         from hpsync.state import StateStore
-        from hpsync.trust.digest import send_digest
-        from hpsync.trust.notify import recipients_of
 
         cfg = _config(config)
         mailer: Mailer

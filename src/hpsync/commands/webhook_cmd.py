@@ -13,7 +13,7 @@ from hpsync.errors import UsageError
 from hpsync.logging import configure_logging, get_logger
 
 SNAPSHOT_TTL = 600.0
-log = get_logger("hpsync.webhook")
+log = get_logger("hpsync.web.webhook")
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         from hpsync.bootstrap import open_context
         from hpsync.config import load_config
         from hpsync.model import Snapshot
-        from hpsync.webhook import create_app
+        from hpsync.web.webhook import create_app
 
         cfg = load_config(config)
         configure_logging(cfg.log_format, "info")
@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
         from hpsync.bootstrap import edusign_account
         from hpsync.state.events import Event, enqueue
         from hpsync.sync.events import EventWorker
-        from hpsync.webhook import edusign_courses_of
+        from hpsync.web.webhook import edusign_courses_of
 
         with open_context(cfg) as ctx:
             cached: list[tuple[float, Snapshot]] = []

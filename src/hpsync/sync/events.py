@@ -18,7 +18,7 @@ from hpsync.secrets import redact
 from hpsync.state import StateStore
 from hpsync.state.events import Event, due, finish
 
-log = get_logger("hpsync.webhook.worker")
+log = get_logger("hpsync.web.webhook.worker")
 
 Process = Callable[[Event], None]
 

@@ -25,6 +25,8 @@ from hpsync.alerts.record import record_final_marks
 from hpsync.attendance.motifs import table_of
 from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
+from hpsync.audit.record import ReadRecorder, record_inputs
+from hpsync.audit.up_inputs import record_up_inputs
 from hpsync.engine.apply import ApplyResult
 from hpsync.engine.approval import check_approved
 from hpsync.engine.guards import GuardPolicy, SourceFigures
@@ -32,6 +34,7 @@ from hpsync.engine.plan import Action, Plan
 from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld, MissingCapability, PlanChanged
 from hpsync.logging import get_logger
 from hpsync.model import Snapshot
+from hpsync.notify.immediate import Notifier, on_guard_tripped, on_run_finished
 from hpsync.ports import (
     AttendanceSink,
     AttendanceSource,
@@ -53,9 +56,6 @@ from hpsync.sync.down import (
 )
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
 from hpsync.sync.up import UpPlan, base_aliases, plan_attendance, run_attendance
-from hpsync.trust.notify import Notifier, on_guard_tripped, on_run_finished
-from hpsync.trust.record import ReadRecorder, record_inputs
-from hpsync.trust.up_inputs import record_up_inputs
 from hpsync.year.guard import SwitchThresholds
 from hpsync.year.switch import check_first_sync, first_sync_done, switch_pending
 

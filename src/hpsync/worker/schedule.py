@@ -38,7 +38,7 @@ def accounts_of(path: Path, every: int | None, now: float | None = None) -> list
     from datetime import UTC, datetime
 
     from hpsync.config import load_config
-    from hpsync.trust.schedule import in_quiet_hours, schedule_of
+    from hpsync.worker.due import in_quiet_hours, schedule_of
 
     config = load_config(path)
     moment = datetime.fromtimestamp(clock.timestamp() if now is None else now, UTC)

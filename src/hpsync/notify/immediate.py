@@ -25,7 +25,7 @@ from hpsync.state import StateStore
 if TYPE_CHECKING:
     from hpsync.config import AccountConfig, Config
 
-log = get_logger("hpsync.trust")
+log = get_logger("hpsync.notify")
 
 
 @dataclass(slots=True)

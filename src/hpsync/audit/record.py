@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from hpsync.audit.codec import pushed_to_json, remote_to_json, rules_to_json
 from hpsync.engine.diff import Pushed
 from hpsync.engine.plan import Plan, PlanItem
 from hpsync.engine.remote import RemoteState
@@ -21,7 +22,6 @@ from hpsync.rules.policy import AccountRules
 from hpsync.school.dump import snapshot_to_school
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow, put_blob, record_run_inputs
-from hpsync.trust.codec import pushed_to_json, remote_to_json, rules_to_json
 
 
 class _PushState(Protocol):

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from hpsync.adapters.edusign_sheets import SheetReader
 from hpsync.edusign import EdusignClient
 from hpsync.edusign.inputs import CourseInput, GroupInput, ProfessorInput, StudentInput
 from hpsync.edusign.models import BatchItemResult, Course, Group, Professor, Student
+from hpsync.edusign.sheets import SheetReader
+from hpsync.edusign.tutors import TutorDirectory
 from hpsync.engine.desired import (
     DesiredGroup,
     DesiredLearner,
@@ -32,7 +33,6 @@ from hpsync.hashing import canonical_value
 from hpsync.logging import get_logger
 from hpsync.model import Kind
 from hpsync.ports import Sheet, SheetsRead, WriteOutcome
-from hpsync.tutors import TutorDirectory
 
 log = get_logger("hpsync.edusign")
 

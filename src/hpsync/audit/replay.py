@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from hpsync.audit.codec import pushed_from_json, remote_from_json, rules_from_json
 from hpsync.engine.desired import build_desired
 from hpsync.engine.diff import build_plan
 from hpsync.engine.plan import Plan
@@ -19,7 +20,6 @@ from hpsync.model import Snapshot
 from hpsync.school.load import snapshot_from_school
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow, get_blob, run_inputs
-from hpsync.trust.codec import pushed_from_json, remote_from_json, rules_from_json
 
 
 @dataclass(slots=True)
@@ -129,14 +129,14 @@ def _replay_up(
     store: StateStore, row: RunInputsRow, snapshot: Snapshot, settings: dict[str, Any]
 ) -> ReplayReport:
     """An attendance run: recompute its changes from the sheets and ledger it read."""
-    from hpsync.sync.up import plan_attendance
-    from hpsync.trust.up_inputs import (
+    from hpsync.audit.up_inputs import (
         aliases_from_json,
         changes_hash,
         ledger_from_json,
         policy_from_json,
         sheets_from_json,
     )
+    from hpsync.sync.up import plan_attendance
 
     sheets = sheets_from_json(get_blob(store, row.remote_digest))
     ledger = ledger_from_json(get_blob(store, row.pushed_digest))

@@ -1,6 +1,6 @@
 """Inputs of an attendance (up) run, as JSON: the sheets read, the ledger, the policy.
 
-Stored content-addressed like a down run's (see ``trust.record``), so ``hpsync replay``
+Stored content-addressed like a down run's (see ``audit.record``), so ``hpsync replay``
 can recompute an attendance run's changes and compare them with what was planned.
 """
 

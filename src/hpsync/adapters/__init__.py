@@ -1,1 +1,0 @@
-"""Adapters from the service clients to the engine's ports."""
