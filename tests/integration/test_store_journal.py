@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hpsync import clock as hpsync_clock
+from hpsync.attendance.plan import plan_attendance
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
 from hpsync.engine.guards import GuardPolicy
 from hpsync.ports import Sheet
@@ -13,7 +14,7 @@ from hpsync.rules.policy import AccountRules
 from hpsync.state import StateStore
 from hpsync.sync.down import plan_account, sync_account
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
-from hpsync.sync.up import plan_attendance, run_attendance
+from hpsync.sync.up import run_attendance
 from hpsync.testing.builders import BASE, PARIS, small_snapshot
 from hpsync.testing.fakes import FakeHyperplanningAbsences, FakeTarget
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+from hpsync.attendance.plan import plan_attendance
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
 from hpsync.engine.guards import GuardPolicy
 from hpsync.engine.plan import Action
@@ -16,7 +17,7 @@ from hpsync.model import Kind
 from hpsync.ports import Sheet
 from hpsync.rules.policy import AccountRules, Couple, TrainerlessMode
 from hpsync.sync.down import plan_account, sync_account
-from hpsync.sync.up import plan_attendance, run_attendance
+from hpsync.sync.up import run_attendance
 from hpsync.testing.builders import BASE, PARIS, at, small_snapshot
 from hpsync.testing.fakes import FakeHyperplanningAbsences, FakeTarget, MemoryJournal, MemoryLedger
 from hpsync.testing.faults import FlakyTarget

@@ -24,6 +24,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from hpsync.attendance.plan import plan_attendance
 from hpsync.attendance.statuses import FinalPolicy, MarkKind, SheetMark, SheetState, intents_for
 from hpsync.engine.desired import build_desired
 from hpsync.engine.guards import GuardPolicy
@@ -33,7 +34,7 @@ from hpsync.model import Exemption, Kind, Learner, Session, Snapshot
 from hpsync.ports import Sheet
 from hpsync.rules.policy import AccountRules, Couple, TrainerlessMode
 from hpsync.sync.down import plan_account, sync_account
-from hpsync.sync.up import plan_attendance, run_attendance
+from hpsync.sync.up import run_attendance
 from hpsync.testing.builders import APPRENTI, BASE, NORD, PARIS, SUD, at, small_snapshot
 from hpsync.testing.fakes import (
     FakeHyperplanningAbsences,

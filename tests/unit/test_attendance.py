@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hpsync.attendance.plan import plan_attendance
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
 from hpsync.ports import Sheet
-from hpsync.sync.up import plan_attendance, run_attendance
+from hpsync.sync.up import run_attendance
 from hpsync.testing.builders import BASE, PARIS, at, small_snapshot
 from hpsync.testing.fakes import FakeHyperplanningAbsences, MemoryLedger, SimulatedCrash
 

@@ -169,7 +169,7 @@ def test_groups_hold_only_synchronised_learners() -> None:
 
 def test_explain_says_which_rule_dropped_a_session_and_a_learner() -> None:
     """explain names the rule: exclusion couple for a session, missing rubric for a learner."""
-    from hpsync.rules.explain import explain_learner, explain_session
+    from hpsync.engine.explain import explain_learner, explain_session
 
     snap = small_snapshot()
     rules = AccountRules(

@@ -4,9 +4,10 @@ against the server's list; an unknown reason is reported and the absence still w
 from __future__ import annotations
 
 from hpsync.attendance.motifs import table_of
+from hpsync.attendance.plan import plan_attendance
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
 from hpsync.ports import Sheet
-from hpsync.sync.up import plan_attendance, run_attendance
+from hpsync.sync.up import run_attendance
 from hpsync.testing.builders import BASE, PARIS, small_snapshot
 from hpsync.testing.fakes import FakeHyperplanningAbsences, MemoryLedger
 

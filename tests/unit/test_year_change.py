@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hpsync import clock
+from hpsync.attendance.plan import plan_attendance
 from hpsync.attendance.statuses import FinalPolicy, SheetMark
 from hpsync.edusign.courses import windows
 from hpsync.model import Kind
 from hpsync.ports import Sheet
-from hpsync.sync.up import base_aliases, plan_attendance
+from hpsync.sync.up import base_aliases
 from hpsync.testing.builders import BASE, PARIS, at, small_snapshot
 from hpsync.year.guard import KindShare, SwitchThresholds, refusals, shares
 

@@ -129,6 +129,7 @@ def _replay_up(
     store: StateStore, row: RunInputsRow, snapshot: Snapshot, settings: dict[str, Any]
 ) -> ReplayReport:
     """An attendance run: recompute its changes from the sheets and ledger it read."""
+    from hpsync.attendance.plan import plan_attendance
     from hpsync.audit.up_inputs import (
         aliases_from_json,
         changes_hash,
@@ -136,7 +137,6 @@ def _replay_up(
         policy_from_json,
         sheets_from_json,
     )
-    from hpsync.sync.up import plan_attendance
 
     sheets = sheets_from_json(get_blob(store, row.remote_digest))
     ledger = ledger_from_json(get_blob(store, row.pushed_digest))

@@ -91,7 +91,7 @@ def explain_now_for(config_path: Path) -> Callable[[str], str]:
         from hpsync.bootstrap import open_context
         from hpsync.config import load_config
         from hpsync.engine.desired import build_desired
-        from hpsync.rules.explain import explain_learner, explain_session
+        from hpsync.engine.explain import explain_learner, explain_session
 
         kind, _, key = record.strip().partition(" ")
         with open_context(load_config(config_path)) as ctx:

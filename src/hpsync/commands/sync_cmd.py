@@ -15,13 +15,13 @@ import typer
 from hpsync import clock
 from hpsync.bootstrap import Services, open_context
 from hpsync.engine.desired import build_desired
+from hpsync.engine.explain import explain_learner, explain_session
 from hpsync.engine.render import render_anomalies, render_plan
 from hpsync.errors import GuardRefused, HpsyncError, UsageError
 from hpsync.labels import counts_sentence
 from hpsync.locale import Reader
 from hpsync.model import Snapshot
 from hpsync.progress_bars import AccountBars
-from hpsync.rules.explain import explain_learner, explain_session
 from hpsync.sync.parallel import raise_first
 from hpsync.sync.runs import DownOutcome, settle_dead_runs
 from hpsync.sync.write_back import PreviousOutcome

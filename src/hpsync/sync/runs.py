@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from hpsync import clock
 from hpsync.alerts.record import record_final_marks
 from hpsync.attendance.motifs import table_of
+from hpsync.attendance.plan import UpPlan, plan_attendance
 from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
 from hpsync.audit.record import ReadRecorder, record_inputs
@@ -55,7 +56,7 @@ from hpsync.sync.down import (
     sync_account,
 )
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
-from hpsync.sync.up import UpPlan, base_aliases, plan_attendance, run_attendance
+from hpsync.sync.up import base_aliases, run_attendance
 from hpsync.year.guard import SwitchThresholds
 from hpsync.year.switch import check_first_sync, first_sync_done, switch_pending
 
