@@ -17,6 +17,7 @@ from hpsync.emulators.hyperplanning import RunningEmulator
 from hpsync.emulators.hyperplanning.wsdl import wsdl
 from hpsync.errors import RetriableRemoteError, SourceError
 from hpsync.hyperplanning import HyperplanningClient
+from hpsync.retry import RetryPolicy
 from hpsync.secrets import Secret
 
 from .conftest import PASSWORD, USER
@@ -84,6 +85,25 @@ def test_transport_errors_are_retried_but_faults_are_not(emulator: RunningEmulat
     with pytest.raises(SourceError, match="n'existe pas"):
         client.call("NomSalle", ASalle=77)
     assert emulator.stats == {"NomSalle": 1}
+
+
+def test_retries_wait_as_the_shared_policy_says(emulator: RunningEmulator) -> None:
+    """Both clients wait with one policy (hpsync.retry): capped exponential backoff with
+    full jitter; here the jitter is pinned to its ceiling, so the waits are 0.1 s then
+    0.2 s, and the third 503 in a row (3 attempts in all) is the error."""
+    waits: list[float] = []
+    policy = RetryPolicy(attempts=3, base=0.1, cap=5.0, sleep=waits.append, random=lambda: 1.0)
+    client = HyperplanningClient(
+        emulator.url, USER, Secret(PASSWORD), timezone="Europe/Paris", retry=policy
+    )
+    client.base_info()  # WSDL loaded
+    emulator.state.fail_next = 2
+    assert client.call("TousLesCours") == [1, 2, 3, 4, 5]
+    assert waits == [0.1, 0.2]
+    emulator.state.fail_next = 3
+    with pytest.raises(RetriableRemoteError, match="503"):
+        client.call("TousLesCours")
+    assert waits == [0.1, 0.2, 0.1, 0.2]
 
 
 def test_missing_right_is_a_fault_with_a_rights_hint(emulator: RunningEmulator) -> None:

@@ -2,7 +2,8 @@
 
 * XML safety: zeep forbids DTDs and entities, and the transport refuses to fetch any
   document outside the configured base (no external schema imports).
-* Retries: transport failures (connection, timeout, 502/503/504) with capped backoff;
+* Retries: transport failures (connection, timeout, 502/503/504), waited for with the
+  policy both clients share (``hpsync.retry``: capped exponential backoff, full jitter);
   never a SOAP fault (a fault is an answer).
 * Time: the base speaks wall time of its zone, and labels it ``Z`` (reference §2.2);
   every datetime in and out of this class is aware, converted at the edge.
@@ -34,6 +35,7 @@ from hpsync.hyperplanning.soap_types import TYPES
 from hpsync.hyperplanning.surface import Port, Surface, read_surface
 from hpsync.logging import get_logger
 from hpsync.model import BaseInfo, HpAbsence, HpDelay, Snapshot
+from hpsync.retry import RetryPolicy
 from hpsync.secrets import Secret, redact, register_basic
 
 _RETRY_STATUS = {502, 503, 504}
@@ -160,6 +162,7 @@ class HyperplanningClient:
         timeout: float = 30.0,
         retries: int = 2,
         backoff: float = 0.5,
+        retry: RetryPolicy | None = None,
         chunk: int = 500,
         z_is_local: bool = True,
         transport: Transport | None = None,
@@ -170,7 +173,7 @@ class HyperplanningClient:
         self.timezone = timezone
         self.base_id = base_id or default_base_id(self.url)
         self.retries = retries
-        self.backoff = backoff
+        self._retry = retry or RetryPolicy(attempts=retries + 1, base=backoff, cap=5.0)
         self.chunk = chunk
         self.z_is_local = z_is_local
         self._password = password
@@ -278,9 +281,9 @@ class HyperplanningClient:
             except (zeep_errors.TransportError, requests.HTTPError) as exc:
                 response = getattr(exc, "response", None)
                 status = getattr(exc, "status_code", None) or getattr(response, "status_code", 0)
-                if status in _RETRY_STATUS and attempt < self.retries:
+                if status in _RETRY_STATUS and attempt + 1 < self._retry.attempts:
+                    self._retry.wait(attempt)
                     attempt += 1
-                    time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
                     continue
                 raise self._http(what, int(status or 0)) from None
             except (
@@ -288,9 +291,9 @@ class HyperplanningClient:
                 requests.Timeout,
                 requests.exceptions.ChunkedEncodingError,
             ) as exc:
-                if attempt < self.retries:
+                if attempt + 1 < self._retry.attempts:
+                    self._retry.wait(attempt)
                     attempt += 1
-                    time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
                     continue
                 raise RetriableRemoteError(
                     f"cannot reach the Hyperplanning Service Web at {self.url} "
