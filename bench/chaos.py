@@ -1,21 +1,27 @@
 """Chaos (``make chaos``, not part of ``make test``): SIGKILL ``hpsync sync`` and
-``hpsync attendance`` at random instants, rerun until a run completes, and compare with
-an uninterrupted run of the same school.
+``hpsync attendance`` at random instants of every phase, rerun until a run completes, and
+compare with an uninterrupted run of the same school, for the v3 and the v1 API.
 
-Run: ``python -m bench.chaos [--size L] [--scale 50] [--kills 6] [--marks 20000] [--seed 1]``.
+Run: ``python -m bench.chaos [--size M] [--scale 50] [--kills 8] [--marks 5000]
+[--api both|v3|v1] [--seed 1]``.
 
-1. **Reference world**: both emulators in-process, a generated school, one
+1. **Reference world** (per API): both emulators in-process, a generated school, one
    uninterrupted ``hpsync sync`` (its Edusign write calls and final state kept), marks
    produced on the earliest past sheets (as in P4), one uninterrupted ``hpsync
    attendance`` (its Hyperplanning writes and absences/delays kept).
 2. **Chaos world**, same school: ``hpsync sync`` is started as a subprocess and killed
-   (SIGKILL) at a random instant within the reference run's duration, at most
-   ``--kills`` times, then rerun until a run completes. The same marks are produced;
+   (SIGKILL) ``--kills`` times, then rerun until a run completes. Kill instants alternate:
+   a random instant of the reference run's duration (it lands in the read, the plan or the
+   write phase) and a random count of write calls (it lands between a write and its
+   journal/ledger commit or between batches). Each kill's phase is recorded (``read/plan``:
+   no write made yet by that run; ``write``: after some). The same marks are produced;
    ``hpsync attendance`` is killed the same way and rerun until it completes.
-3. Printed: runs, kills, duplicates (external ids held by two live records on the Edusign
-   emulator), records that differ from the reference, Hyperplanning absences/delays lost
-   or doubled (compared record by record with the reference), and extra calls versus the
-   uninterrupted runs. Exit 1 on any duplicate, difference or lost mark.
+3. Printed: runs, kills per phase, duplicates (external ids held by two live records on
+   the Edusign emulator), records that differ from the reference — every field the
+   emulator holds, Edusign ids replaced by the external id (or the content) of the record
+   they point to, so rosters, trainers, rooms, tags, groups and tutors are compared, and
+   records without an external id too — Hyperplanning absences/delays lost or doubled, and
+   extra calls. Exit 1 on any duplicate, difference or lost mark; ``bench/results/chaos.json``.
 
 The rate limits are scaled (default ×50: this is about crashes, not throughput).
 """
@@ -44,27 +50,51 @@ RUN_TIMEOUT = 1800  # seconds, one uninterrupted run
 LIVE_KINDS = ("student", "professor", "group", "course", "external")
 
 
+#: fields that differ between two worlds by nature: ids, creation/update instants, hashes
+VOLATILE = frozenset(
+    {"ID", "id", "_id", "DATE_CREATION", "DATE_UPDATED", "DATE_CREATED", "CREATED_AT",
+     "UPDATED_AT", "dateCreated", "dateUpdated", "TIMESTAMP", "timestamp", "SIGNATURE",
+     "PASSWORD", "API_KEY", "TOKEN", "SCHOOL_ID", "STATE_UPDATE"}
+)  # fmt: skip
+
+
+def _volatile(key: str) -> bool:
+    return key in VOLATILE or key.startswith("DATE_") or key.upper().endswith("_AT")
+
+
 def edusign_records(w: World, account: str) -> list[tuple[str, ...]]:
-    """Live records of one account, comparable across worlds (Edusign ids left out)."""
+    """Live records of one account, every field, comparable across worlds: Edusign ids
+    (in rosters, trainers, groups, tutors...) replaced by what they point to."""
     dump = httpx.get(f"{w.es.url}/_emulator/dump", params={"school": account}, timeout=120)
     dump.raise_for_status()
     body = dump.json()["result"]
+    names: dict[str, str] = {}
+    for kind in LIVE_KINDS:
+        for doc in body.get(kind, []):
+            ident = str(doc.get("ID") or doc.get("id") or "")
+            if ident:
+                label = doc.get("API_ID") or doc.get("EMAIL") or doc.get("NAME") or ""
+                names[ident] = f"{kind}:{label}"
     rows = []
     for kind in LIVE_KINDS:
         for doc in body.get(kind, []):
             if doc.get("HIDDEN"):
                 continue
-            rows.append(
-                (
-                    kind,
-                    str(doc.get("API_ID") or ""),
-                    str(doc.get("EMAIL") or doc.get("NAME") or ""),
-                    str(doc.get("START") or ""),
-                    str(doc.get("END") or ""),
-                    str(len(doc.get("STUDENTS") or [])),
-                )
-            )
+            rows.append((kind, str(doc.get("API_ID") or ""), _canonical(doc, names)))
     return sorted(rows)
+
+
+def _canonical(value: Any, names: dict[str, str]) -> str:
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in sorted(v.items()) if not _volatile(k)}
+        if isinstance(v, list):
+            return sorted((walk(x) for x in v), key=lambda x: json.dumps(x, sort_keys=True))
+        if isinstance(v, str) and v in names:
+            return "→" + names[v]
+        return v
+
+    return json.dumps(walk(value), sort_keys=True, ensure_ascii=False)
 
 
 def duplicates(rows: list[tuple[str, ...]]) -> dict[str, int]:
@@ -92,16 +122,23 @@ def _cmd(config: Path, command: str) -> list[str]:
 
 
 def chaos_loop(
-    w: World, command: str, budget: int, rng: random.Random, max_kills: int, calls: Any
+    w: World,
+    command: str,
+    budget: int,
+    rng: random.Random,
+    max_kills: int,
+    calls: Any,
+    ref_wall: float,
 ) -> dict[str, Any]:
-    """Start ``hpsync COMMAND`` and SIGKILL it at a random instant of its writing phase:
-    once it has made k more write calls, k drawn in [1, remaining) where remaining =
-    ``budget`` (the writes of the uninterrupted run) minus the writes made so far; at most
-    ``max_kills`` times, then run it to completion. A run that finishes before its kill
-    instant ends the loop."""
+    """Start ``hpsync COMMAND`` and SIGKILL it, ``max_kills`` times, then run it to
+    completion. Kill instants alternate: a random instant within the reference run's
+    duration (read, plan or write phase), then once the run made k more write calls, k
+    drawn in [1, remaining) where remaining = ``budget`` (the writes of the uninterrupted
+    run) minus the writes made so far. A run that finishes before its kill instant ends
+    the loop."""
     runs = kills = 0
     before = calls()
-    instants: list[dict[str, float]] = []
+    instants: list[dict[str, Any]] = []
     while True:
         runs += 1
         started, at_start = time.monotonic(), calls()
@@ -109,15 +146,30 @@ def chaos_loop(
             _cmd(w.config, command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         remaining = budget - (calls() - before)  # writes an uninterrupted rerun would make
+        by_time = kills % 2 == 0
         k = rng.randint(1, max(1, remaining - 1)) if kills < max_kills else None
+        at = started + rng.uniform(0.05, 0.6) * ref_wall if kills < max_kills else None
         deadline = started + RUN_TIMEOUT
         while proc.poll() is None and time.monotonic() < deadline:
-            if k is not None and calls() - at_start >= k:
+            made = calls() - at_start
+            due = (
+                (at is not None and time.monotonic() >= at)
+                if by_time
+                else (k is not None and made >= k)
+            )
+            if due:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
-                instants.append({"after_s": round(time.monotonic() - started, 1), "writes": k})
+                instants.append(
+                    {
+                        "after_s": round(time.monotonic() - started, 1),
+                        "writes": made,
+                        "phase": "write" if made else "read/plan",
+                        "by": "time" if by_time else "writes",
+                    }
+                )
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         if proc.poll() is None and time.monotonic() >= deadline:
             proc.kill()
             proc.wait()
@@ -130,11 +182,18 @@ def chaos_loop(
             print(f"   run {runs} exited {proc.returncode}: {stderr.strip().splitlines()[-1:]}")
         if runs > max_kills + 5:
             raise RuntimeError(f"hpsync {command} keeps failing: {stderr[-2000:]}")
-    return {"runs": runs, "kills": kills, "kill_instants": instants, "calls": calls() - before}
+    phases = Counter(str(i["phase"]) for i in instants)
+    return {
+        "runs": runs,
+        "kills": kills,
+        "kills_by_phase": dict(phases),
+        "kill_instants": instants,
+        "calls": calls() - before,
+    }
 
 
-def reference(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
-    with world(tmp, args.size, seed=args.school_seed, rate_scale=args.scale) as w:
+def reference(tmp: Path, args: argparse.Namespace, api: str) -> dict[str, Any]:
+    with world(tmp, args.size, seed=args.school_seed, rate_scale=args.scale, api=api) as w:
         done, sync_wall, _ = run_cli(["sync", "-c", str(w.config)], timeout=RUN_TIMEOUT)
         if done.returncode != 0:
             raise RuntimeError(f"reference sync failed: {done.stderr[-2000:]}")
@@ -159,9 +218,9 @@ def reference(tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
         }
 
 
-def chaos(tmp: Path, args: argparse.Namespace, ref: dict[str, Any]) -> dict[str, Any]:
-    rng = random.Random(args.seed)
-    with world(tmp, args.size, seed=args.school_seed, rate_scale=args.scale) as w:
+def chaos(tmp: Path, args: argparse.Namespace, ref: dict[str, Any], api: str) -> dict[str, Any]:
+    rng = random.Random(f"{args.seed}-{api}")
+    with world(tmp, args.size, seed=args.school_seed, rate_scale=args.scale, api=api) as w:
         down = chaos_loop(
             w,
             "sync",
@@ -169,10 +228,13 @@ def chaos(tmp: Path, args: argparse.Namespace, ref: dict[str, Any]) -> dict[str,
             rng,
             args.kills,
             lambda: write_calls(w.es_stats()),
+            ref["sync_wall_s"],
         )
         es_requests = sum(k["requests"] for k in key_stats(w.es_stats()))
         records = {a: edusign_records(w, a) for a in ACCOUNTS}
         dups = {a: duplicates(records[a]) for a in ACCOUNTS}
+        only_ref = {a: Counter(ref["records"][a]) - Counter(records[a]) for a in ACCOUNTS}
+        only_got = {a: Counter(records[a]) - Counter(ref["records"][a]) for a in ACCOUNTS}
         differ = {
             a: sum((Counter(records[a]) - Counter(ref["records"][a])).values())
             + sum((Counter(ref["records"][a]) - Counter(records[a])).values())
@@ -187,6 +249,7 @@ def chaos(tmp: Path, args: argparse.Namespace, ref: dict[str, Any]) -> dict[str,
             rng,
             args.kills,
             lambda: sum(hp_writes(w.hp_stats()).values()),
+            ref["up_wall_s"],
         )
         hp_calls = sum(w.hp_stats().values())
         got: Counter[tuple[str, ...]] = hp_records(w)
@@ -203,6 +266,10 @@ def chaos(tmp: Path, args: argparse.Namespace, ref: dict[str, Any]) -> dict[str,
                 "duplicates": {a: len(d) for a, d in dups.items()},
                 "duplicate_examples": [k for d in dups.values() for k in list(d)[:5]],
                 "records_differing_from_reference": differ,
+                "differing_examples": {
+                    "reference": [list(r) for a in ACCOUNTS for r in list(only_ref[a])[:3]],
+                    "chaos": [list(r) for a in ACCOUNTS for r in list(only_got[a])[:3]],
+                },
             },
             "attendance": {
                 **up,
@@ -227,57 +294,91 @@ def chaos(tmp: Path, args: argparse.Namespace, ref: dict[str, Any]) -> dict[str,
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.chaos")
-    parser.add_argument("--size", default="L")
+    parser.add_argument("--size", default="M")
     parser.add_argument("--scale", type=float, default=50.0)
-    parser.add_argument("--kills", type=int, default=6)
-    parser.add_argument("--marks", type=int, default=20_000)
+    parser.add_argument("--kills", type=int, default=8, help="per command and API")
+    parser.add_argument("--marks", type=int, default=5_000)
+    parser.add_argument("--api", choices=("both", "v3", "v1"), default="both")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--school-seed", type=int, default=7)
     args = parser.parse_args(argv)
+    apis = ("v3", "v1") if args.api == "both" else (args.api,)
     tmp = Path(tempfile.mkdtemp(prefix="hpsync-chaos-"))
     started = time.monotonic()
+    out: dict[str, Any] = {}
     try:
-        print(f"chaos: {args.size} school, rate scale ×{args.scale:g}, up to {args.kills} kills")
-        ref = reference(tmp / "reference", args)
-        print(
-            f"   reference: sync {ref['sync_wall_s']:.1f} s, {ref['es_writes']} Edusign writes; "
-            f"attendance {ref['up_wall_s']:.1f} s, {ref['hp_writes']} Hyperplanning writes"
-        )
-        out = chaos(tmp / "chaos", args, ref)
+        for api in apis:
+            print(f"chaos {api}: {args.size} school, rate ×{args.scale:g}, {args.kills} kills each")
+            ref = reference(tmp / f"reference-{api}", args, api)
+            print(
+                f"   reference: sync {ref['sync_wall_s']:.1f} s, {ref['es_writes']} Edusign "
+                f"writes; attendance {ref['up_wall_s']:.1f} s, {ref['hp_writes']} HP writes"
+            )
+            out[api] = chaos(tmp / f"chaos-{api}", args, ref, api)
+            report(api, args, out[api])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    kills = sum(o[f]["kills"] for o in out.values() for f in ("down", "attendance"))
+    phases: Counter[str] = Counter()
+    for o in out.values():
+        for flow in ("down", "attendance"):
+            phases.update(o[flow]["kills_by_phase"])
+    bad = sum(_bad(o) for o in out.values())
+    summary = {
+        "size": args.size,
+        "scale": args.scale,
+        "seed": args.seed,
+        "apis": list(apis),
+        "kills": kills,
+        "kills_by_phase": dict(phases),
+        "duplicates": sum(sum(o["down"]["duplicates"].values()) for o in out.values()),
+        "records_differing": sum(
+            sum(o["down"]["records_differing_from_reference"].values()) for o in out.values()
+        ),
+        "lost_marks": sum(o["attendance"]["lost"] for o in out.values()),
+        "doubled_marks": sum(o["attendance"]["doubled"] for o in out.values()),
+        "wall_s": round(time.monotonic() - started, 1),
+    }
+    print(
+        f"chaos total: {kills} kills ({dict(phases)}) over {', '.join(apis)}; duplicates "
+        f"{summary['duplicates']}, differing records {summary['records_differing']}, lost marks "
+        f"{summary['lost_marks']}, doubled marks {summary['doubled_marks']}"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "chaos.json").write_text(json.dumps({**summary, "runs": out}, indent=2) + "\n")
+    if bad:
+        print("chaos: FAILED (duplicates, differences or lost marks above)")
+        return 1
+    print("chaos: OK (no duplicate, no difference, no lost mark)")
+    return 0
+
+
+def report(api: str, args: argparse.Namespace, out: dict[str, Any]) -> None:
     d, u = out["down"], out["attendance"]
     print(
-        f"chaos sync ({args.size}, scale ×{args.scale:g}): {d['runs']} runs, {d['kills']} kills "
-        f"at {d['kill_instants']}; duplicates {d['duplicates']}; records differing from "
-        f"the uninterrupted run {d['records_differing_from_reference']}; write calls "
-        f"{d['calls']} vs {d['reference_write_calls']} uninterrupted "
-        f"({d['extra_write_calls']:+d}); all requests {d['requests']} vs "
-        f"{d['reference_requests']} ({d['extra_requests']:+d})"
+        f"   sync ({api}): {d['runs']} runs, {d['kills']} kills {d['kills_by_phase']}; "
+        f"duplicates {d['duplicates']}; records differing from the uninterrupted run "
+        f"{d['records_differing_from_reference']}; write calls {d['calls']} vs "
+        f"{d['reference_write_calls']} ({d['extra_write_calls']:+d}); all requests "
+        f"{d['requests']} vs {d['reference_requests']} ({d['extra_requests']:+d})"
     )
     print(
-        f"chaos attendance ({u['marks']} marks): {u['runs']} runs, {u['kills']} kills at "
-        f"{u['kill_instants']}; Hyperplanning records {u['hp_records']} vs "
-        f"{u['reference_hp_records']} uninterrupted: lost {u['lost']}, doubled {u['doubled']}; "
-        f"writes {u['calls']} vs {u['reference_hp_writes']} ({u['extra_hp_writes']:+d}); "
-        f"all SOAP calls {u['hp_calls']} vs {u['reference_hp_calls']} ({u['extra_hp_calls']:+d})"
+        f"   attendance ({api}, {u['marks']} marks): {u['runs']} runs, {u['kills']} kills "
+        f"{u['kills_by_phase']}; HP records {u['hp_records']} vs {u['reference_hp_records']}: "
+        f"lost {u['lost']}, doubled {u['doubled']}; writes {u['calls']} vs "
+        f"{u['reference_hp_writes']} ({u['extra_hp_writes']:+d})"
     )
-    out["size"], out["scale"], out["seed"] = args.size, args.scale, args.seed
-    out["wall_s"] = round(time.monotonic() - started, 1)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "chaos.json").write_text(json.dumps(out, indent=2) + "\n")
-    bad = (
+
+
+def _bad(out: dict[str, Any]) -> int:
+    d, u = out["down"], out["attendance"]
+    return int(
         sum(d["duplicates"].values())
         + sum(d["records_differing_from_reference"].values())
         + u["lost"]
         + u["doubled"]
         + (0 if u["same_marks_as_reference"] else 1)
     )
-    if bad:
-        print("chaos: FAILED (duplicates, differences or lost marks above)")
-        return 1
-    print("chaos: OK (no duplicate, no difference, no lost mark)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,14 @@ HP_USER = "ws-bench"
 
 
 def config_text(
-    hp_url: str, es_url: str, base_id: str, state: Path, *, rate_scale: float, since: str
+    hp_url: str,
+    es_url: str,
+    base_id: str,
+    state: Path,
+    *,
+    rate_scale: float,
+    since: str,
+    api: str = "v3",
 ) -> str:
     """Two accounts split by Site (as in the demo), tutors and exemptions on."""
     accounts = []
@@ -39,6 +46,7 @@ def config_text(
 [[accounts]]
 name = "{name}"
 url = "{es_url}"
+api = "{api}"
 api_key = "env:HPSYNC_BENCH_KEY_{name.upper()}"
 learners = [{{ family = "Site", rubric = "{rubric}" }}]
 tag_families = ["Type de contrat"]
@@ -118,7 +126,13 @@ def heavy_calls(stats: dict[str, Any]) -> int:
 
 @contextmanager
 def world(
-    tmp: Path, size: str, *, seed: int = 7, rate_scale: float = 1.0, since: str = "2026-08-01"
+    tmp: Path,
+    size: str,
+    *,
+    seed: int = 7,
+    rate_scale: float = 1.0,
+    since: str = "2026-08-01",
+    api: str = "v3",
 ) -> Iterator[World]:
     """Generate a school of ``size`` and serve it; two Edusign schools; a config file."""
     from hpsync.emulators.edusign import start_emulator as start_edusign
@@ -153,6 +167,7 @@ def world(
                 tmp / "state.db",
                 rate_scale=rate_scale,
                 since=since,
+                api=api,
             ),
             encoding="utf-8",
         )
