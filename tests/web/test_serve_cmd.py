@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -160,3 +161,47 @@ def test_sync_now_for_runs_down_then_up_against_the_emulators(tmp_path: Path) ->
     assert summary[0].startswith(f"exécution {runs[1].run_id} (planning → Edusign) : ok ; créées ")
     assert summary[1].startswith(f"exécution {runs[0].run_id} (présences → Hyperplanning) : ok")
     assert "_" not in "".join(summary)
+
+
+def test_the_dashboard_settles_a_run_whose_process_died(tmp_path: Path) -> None:
+    """A run left "running" by a killed process, with nobody holding its account: `hpsync
+    serve` marks it interrupted on its own, so the page shows it so, not running for ever."""
+    from hpsync.state import StateStore
+
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    with StateStore.open(url) as store:
+        run_id = store.start_run("nord", "down")  # its process was killed: never finished
+    port = _free_port()
+    token = "settle-token-7c2e9a41"
+    env = {**os.environ, "HPSYNC_T_DASH": token, "PYTHONUNBUFFERED": "1"}
+    hpsync = Path(sys.executable).with_name("hpsync")
+    argv = [str(hpsync), "serve", "--state-url", url, "--token-env", "HPSYNC_T_DASH"]
+    proc = subprocess.Popen(
+        [*argv, "-a", "nord", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()  # the banner: the server is about to listen
+        transport = httpx.HTTPTransport(retries=5)
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, transport=transport, timeout=10) as http:
+            assert http.post("/login", data={"token": token}).status_code == 303
+            for _ in range(50):  # settled at start, in the background
+                page = http.get(f"/runs/{run_id}").text
+                if "badge-interrupted" in page:
+                    break
+                time.sleep(0.1)
+            assert "badge-interrupted" in page, page[:2000]
+            assert "badge-running" not in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()

@@ -6,6 +6,7 @@ The token comes from an environment variable (never a command-line value: those 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from hpsync.errors import UsageError
+from hpsync.logging import get_logger
 from hpsync.secrets import Secret, resolve
 from hpsync.web.source import DashboardSource
 
@@ -34,6 +36,9 @@ def check_token(token: Secret) -> None:
             record="--token-env",
             hint="generate one: python -c 'import secrets; print(secrets.token_urlsafe(24))'",
         )
+
+
+log = get_logger("hpsync.serve")
 
 
 def serve(
@@ -62,6 +67,10 @@ def serve(
     check_token(token)
     with StateStore.open(store_url) as store:
         names = list(accounts) or known_accounts(store)
+        stop = threading.Event()
+        threading.Thread(
+            target=settle_runs, args=(store, names, stop), daemon=True, name="settle"
+        ).start()
         app = create_app(
             store,
             token=token,
@@ -80,7 +89,32 @@ def serve(
                 f"warning: serving plain HTTP on {host}: put a TLS proxy in front of it", err=True
             )
         typer.echo(f"dashboard on http://{host}:{port}/ for {', '.join(names) or 'no account'}")
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        try:
+            uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        finally:
+            stop.set()
+
+
+#: how often the dashboard looks for runs whose process died
+SETTLE_SECONDS = 60.0
+
+
+def settle_runs(
+    store: Any, names: list[str], stop: threading.Event, every: float = SETTLE_SECONDS
+) -> None:
+    """Mark interrupted, now and every ``every`` seconds, the runs whose process died (the
+    account's lease is free, or held by a dead process of this host): the dashboard never
+    shows a dead run as running for ever, even when no other run or `hpsync runs` comes."""
+    from hpsync.sync.runs import settle_dead_runs
+
+    while True:
+        for name in names:
+            try:
+                settle_dead_runs(store, name)
+            except Exception as exc:  # the store hiccups: try again at the next round
+                log.warning("could not settle dead runs", account=name, error=str(exc))
+        if stop.wait(every):
+            return
 
 
 def explain_now_for(config_path: Path) -> Callable[[str], str]:
