@@ -10,14 +10,13 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hpsync.errors import UsageError
 from hpsync.logging import get_logger
 from hpsync.secrets import Secret, resolve
-from hpsync.web.source import DashboardSource
 
 MIN_TOKEN_LENGTH = 12
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -37,6 +36,9 @@ def check_token(token: Secret) -> None:
             hint="generate one: python -c 'import secrets; print(secrets.token_urlsafe(24))'",
         )
 
+
+if TYPE_CHECKING:  # the dashboard (FastAPI) is imported only when served
+    from hpsync.web.source import DashboardSource
 
 log = get_logger("hpsync.serve")
 
