@@ -40,12 +40,16 @@ CLOCK_TESTS ?= $(CORE_TESTS) tests/e2e/test_calendar_e2e.py tests/e2e/test_demo.
 	tests/e2e/test_incremental_attendance_e2e.py tests/worker/test_quiet_hours.py \
 	tests/worker/test_schedule.py tests/worker/test_cli_e2e.py tests/web
 
+# Tests run on every core (pytest-xdist; PYTEST_JOBS=1 runs them in one process).
+PYTEST_JOBS ?= auto
+XDIST := -n $(PYTEST_JOBS)
+
 pytest: $(STAMP) services browser
-	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) --durations=25 $(PYTEST_ARGS)
 	@echo "== date-sensitive tests at $(CLOCK_FULL)"
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" --clock=$(CLOCK_FULL) $(PYTEST_ARGS) $(CLOCK_TESTS)
+	$(BIN)/python -m pytest $(XDIST) -q -p no:cacheprovider -m "not slow" --clock=$(CLOCK_FULL) $(PYTEST_ARGS) $(CLOCK_TESTS)
 	@echo "== core tests at $(CLOCK_CORE)"
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" --clock=$(CLOCK_CORE) $(PYTEST_ARGS) $(CORE_TESTS)
+	$(BIN)/python -m pytest $(XDIST) -q -p no:cacheprovider -m "not slow" --clock=$(CLOCK_CORE) $(PYTEST_ARGS) $(CORE_TESTS)
 
 test: lint typecheck pytest
 

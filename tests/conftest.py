@@ -63,3 +63,9 @@ def pytest_report_header(config: pytest.Config) -> str:
     from hpsync import clock
 
     return f"hpsync clock: {clock.now().isoformat(timespec='seconds')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long M-school tests first: with several workers (``-n``) they start at once
+    and the short ones fill the other workers around them, instead of trailing at the end."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)

@@ -20,7 +20,7 @@ from .clock_helpers import timeline
 from .harness import World, world
 from .up_helpers import PARIS
 
-pytestmark = pytest.mark.slow  # an M school: left out of the fixed-instant passes
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # an M school, CPU bound
 
 
 def hpsync(w: World, at: datetime, *args: str) -> subprocess.CompletedProcess[str]:

@@ -16,7 +16,7 @@ from .harness import world
 from .test_down_flow import sync_all
 
 # M-school size, not calendar: left out of the fixed-instant passes (`make test`)
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # an M school, CPU bound
 
 
 def test_replay_of_an_m_school_run_reproduces_its_writes(tmp_path: Path) -> None:
