@@ -28,7 +28,7 @@ import argparse
 import json
 import shutil
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from bench.world import (
     world,
     write_calls,
 )
+from hpsync import clock
 from hpsync.edusign import EdusignClient
 from hpsync.secrets import Secret
 
@@ -153,12 +154,13 @@ def _resyncs(w: World) -> dict[str, Any]:
     steady = _resync(w)
     client = EdusignClient(w.es.url, Secret(w.keys["nord"]), rate_scale=w.rate_scale)
     try:
-        first = date.fromisoformat(w.school["base"]["first_day"])
-        sheet = next(
-            c
-            for c in client.list_courses(first + timedelta(days=60), first + timedelta(days=67))
-            if c.api_id
-        )
+        # A sheet still ahead on hpsync's clock: one already over is protected (kept as it
+        # is, reported as drift), not restored.
+        today = clock.now().date()
+        ahead = client.list_courses(today + timedelta(days=7), today + timedelta(days=14))
+        sheet = next((c for c in ahead if c.api_id), None)
+        if sheet is None:  # outside the school year (summer): nothing left to edit
+            return {**steady, "same_day": same_day, "one_sheet_edited_by_hand": {}}
         httpx.patch(
             f"{w.es.url}/_emulator/records/course/{sheet.id}",
             json={"fields": {"NAME": "Renamed by hand"}},
@@ -233,6 +235,9 @@ def report(rows: dict[str, dict[str, Any]]) -> None:
             f"(sheets read {d['sheets_read']})"
         )
         e = r["one_sheet_edited_by_hand"]
+        if not e:
+            print("   one sheet renamed by hand: skipped (no sheet ahead in the school year)")
+            return
         print(
             f"   one sheet renamed by hand: {e['read_calls']} read calls, "
             f"{e['write_calls']} write calls, restored: {e['restored']}"
