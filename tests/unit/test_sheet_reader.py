@@ -2,16 +2,19 @@
 when it falls back to reading every sheet (src/hpsync/edusign/sheets.py).
 
 The client here is an in-memory Edusign that honours (or ignores) the course list's
-``dateUpdated`` filter and records the windows listed."""
+``dateUpdated`` filter and records the windows listed. The down flow's read of what changed
+(``EdusignAccount.read`` with ``changed_since``) is checked on it too."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hpsync.edusign.models import AbsenceReason, Course, JustifiedAbsence, Student
+from hpsync.edusign.account import EdusignAccount
+from hpsync.edusign.models import AbsenceReason, Course, Group, JustifiedAbsence, Professor, Student
 from hpsync.edusign.sheets import SheetReader
 from hpsync.errors import RecordError
+from hpsync.model import Kind
 
 
 def t(day: int, hour: int = 8) -> datetime:
@@ -154,3 +157,37 @@ def test_a_justification_without_dates_gives_a_whole_read() -> None:
         since=t(1, 0), until=t(20, 0), changed_since=t(19, 9), relist_from=t(20, 0)
     )
     assert got.whole and ids(got) == {"c1", "c2", "c3", "c4"}
+
+
+# -- the down flow's read of what changed ----------------------------------------------
+class PeopleLess(Edusign):
+    def list_groups(self) -> list[Group]:
+        return []
+
+    def list_professors(self, include_archived: bool = False) -> list[Professor]:
+        return []
+
+
+def account(edusign: Edusign) -> EdusignAccount:
+    return EdusignAccount("nord", edusign)  # type: ignore[arg-type]
+
+
+def sessions(state: Any) -> set[str]:
+    return set(state.of(Kind.SESSION))
+
+
+def test_a_sync_reads_the_changed_and_the_asked_sheets_and_marks_gone_ones() -> None:
+    edusign = PeopleLess(ALL)
+    state = account(edusign).read(
+        since=t(1, 0), until=t(20, 0), changed_since=t(19, 9), sessions={"c1", "gone"}
+    )
+    assert sessions(state) == {"c1", "c2"}  # c2 changed on the 19th; c1 was asked
+    assert state.absent == {"gone"}
+    assert Kind.SESSION not in state.complete  # not a whole read: no removal decided from it
+
+
+def test_a_sync_on_a_service_ignoring_the_update_filter_reads_every_sheet() -> None:
+    edusign = PeopleLess(ALL, honours_filter=False)
+    state = account(edusign).read(since=t(1, 0), until=t(20, 0), changed_since=t(19, 9))
+    assert sessions(state) == {"c1", "c2", "c3", "c4"}
+    assert Kind.SESSION in state.complete
