@@ -187,6 +187,34 @@ def test_include_archived_lists_archived_people(client: EdusignClient) -> None:
     ]
 
 
+def _student_pages(emu: RunningEdusign) -> int:
+    stats = httpx.get(emu.url + "/_emulator/stats", timeout=10).json()
+    return int(stats["keys"][fingerprint(KEY)]["by_route"].get("GET /v1/student", 0))
+
+
+@pytest.mark.parametrize("bound", [0, 100, -100], ids=["no-bound", "capped", "refused"])
+def test_students_are_listed_whole_at_a_large_page_whatever_the_service_bound(
+    emu: RunningEdusign, bound: int
+) -> None:
+    """2,050 students, asked 1,000 a page: a service honouring it answers in 3 pages; one
+    capping ``limit`` at 100 silently, or refusing it, still gives every student once."""
+    with EdusignClient(emu.url, Secret(KEY), api="v3", rate_scale=100) as client:
+        made = [r.id for r in client.batch_upsert_students(_students(1000))]
+        made += [r.id for r in client.batch_upsert_students(_students(2050)[1000:2000])]
+        made += [r.id for r in client.batch_upsert_students(_students(2050)[2000:])]
+        settings = {"max_limit": abs(bound), "over_max_limit": "refuse" if bound < 0 else "cap"}
+        answer = httpx.post(emu.url + "/_emulator/settings", json=settings, timeout=10)
+        assert answer.status_code == 200
+        before = _student_pages(emu)
+        listed = [s.id for s in client.list_students()]
+        pages = _student_pages(emu) - before
+        again = [s.id for s in client.list_students()]
+    assert len(made) == 2050 and sorted(listed) == sorted(made) and len(set(listed)) == 2050
+    assert sorted(again) == sorted(made)
+    # 1,000 + 1,000 + 50; capped: 100 x 20 + 50; refused: the refusal, then 100 x 20 + 50
+    assert pages == {0: 3, 100: 21, -100: 22}[bound]
+
+
 def test_scaled_budget_keeps_the_emulator_from_slowing_anyone(tmp_path: Path) -> None:
     """With a 60/min budget (3 heavy), 150 requests never trip the emulator's slow-down."""
     clock = FakeClock()  # shared: the client waits in virtual time, the emulator counts in it

@@ -32,6 +32,40 @@ def test_paginate_without_size_stops_on_empty_or_repeated_page() -> None:
     assert list(paginate(lambda p: ["same", "all"])) == ["same", "all"]
 
 
+def _pages(data: list[int], served: int) -> tuple[list[int], object]:
+    """A fetch serving ``served`` items a page (whatever was asked) and the pages asked."""
+    asked: list[int] = []
+
+    def fetch(page: int) -> list[int]:
+        asked.append(page)
+        return data[page * served : (page + 1) * served]
+
+    return asked, fetch
+
+
+def test_a_silently_capped_first_page_is_not_taken_for_the_last() -> None:
+    """1,000 asked, 100 served: the short first page is probed, the list read whole at 100."""
+    data = list(range(250))
+    asked, fetch = _pages(data, 100)
+    assert list(paginate(fetch, page_size=1000, may_cap=True)) == data  # type: ignore[arg-type]
+    assert asked == [0, 1, 2]
+    asked, fetch = _pages(data, 100)
+    assert list(paginate(fetch, page_size=1000)) == data[:100]  # type: ignore[arg-type]
+    assert asked == [0]  # what trusting the short page would lose
+
+
+def test_an_honoured_large_page_costs_one_probe_at_most() -> None:
+    """Served as asked: a small list costs one empty probe, a large one nothing more."""
+    small = list(range(250))
+    asked, fetch = _pages(small, 1000)
+    assert list(paginate(fetch, page_size=1000, may_cap=True)) == small  # type: ignore[arg-type]
+    assert asked == [0, 1]
+    large = list(range(2500))
+    asked, fetch = _pages(large, 1000)
+    assert list(paginate(fetch, page_size=1000, may_cap=True)) == large  # type: ignore[arg-type]
+    assert asked == [0, 1, 2]
+
+
 def _course(fake: FakeEdusign, n: int, day: date) -> None:
     fake.courses[f"c{n}"] = {"ID": f"c{n}", "NAME": f"C{n}", "START": f"{day}T08:00:00.000Z"}
 

@@ -6,6 +6,7 @@ DELETE = archive, §6-§7), so one generic helper serves both.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -14,11 +15,14 @@ from hpsync.edusign.core import ClientCore, id_of
 from hpsync.edusign.inputs import ProfessorInput, StudentInput
 from hpsync.edusign.models import Professor, Student
 from hpsync.edusign.pagination import paginate
+from hpsync.errors import TargetError
 
-STUDENT_PAGE = 100  # we ask for ``limit=100`` [P: limit param]
+STUDENT_PAGE = 1000  # we ask for ``limit=1000`` [P: limit param]; a silent cap is detected
+STUDENT_PAGE_FALLBACK = 100  # asked instead when the service refuses the larger limit
 PROFESSOR_PAGE = 100  # documented page size [P]
 
 P = TypeVar("P", Student, Professor)
+log = logging.getLogger("hpsync.edusign")
 
 
 def _seg(value: str) -> str:
@@ -29,12 +33,39 @@ def _seg(value: str) -> str:
 class PeopleApi(ClientCore):
     """Student and professor routes."""
 
+    _refused_limit = False  # set once the service refused ``limit=STUDENT_PAGE``
+
     # ---------------------------------------------------------------- shared
 
     def _list_people(
         self, kind: str, model: type[P], page_size: int, include_archived: bool
     ) -> list[P]:
-        extra: dict[str, Any] = {"limit": page_size} if kind == "student" else {}
+        asks_limit = kind == "student"
+        if asks_limit and self._refused_limit:
+            page_size = STUDENT_PAGE_FALLBACK
+        try:
+            people = self._read_people(kind, model, page_size, include_archived, asks_limit)
+        except TargetError:
+            if not asks_limit or page_size == STUDENT_PAGE_FALLBACK:
+                raise
+            # A service whose validator refuses a limit over its own maximum: read it
+            # at the smaller size (a second refusal is a real failure and is raised).
+            log.warning(
+                "Edusign refused limit=%d on %s; reading %d a page",
+                page_size,
+                kind,
+                STUDENT_PAGE_FALLBACK,
+            )
+            self._refused_limit = True
+            people = self._read_people(
+                kind, model, STUDENT_PAGE_FALLBACK, include_archived, asks_limit
+            )
+        return people if include_archived else [p for p in people if not p.hidden]
+
+    def _read_people(
+        self, kind: str, model: type[P], page_size: int, include_archived: bool, asks_limit: bool
+    ) -> list[P]:
+        extra: dict[str, Any] = {"limit": page_size} if asks_limit else {}
         if include_archived:
             extra["archived"] = "true"  # [I] no documented switch; hidden filtered below
 
@@ -42,8 +73,7 @@ class PeopleApi(ClientCore):
             result = self._call("GET", f"/v1/{kind}", params={"page": page, **extra})
             return [model.model_validate(raw) for raw in result or []]
 
-        people = list(paginate(fetch, page_size=page_size))
-        return people if include_archived else [p for p in people if not p.hidden]
+        return list(paginate(fetch, page_size=page_size, may_cap=asks_limit))
 
     def _id_by_api_id(self, kind: str, api_id: str) -> str | None:
         if not api_id:

@@ -258,7 +258,14 @@ def _settings_routes(state: EmuState) -> list[Route]:
         body = json.loads(raw) if raw.strip() else {}
         what = request.path_params["what"]
         if what == "settings":
-            for name in ("strict_api_id", "rate_scale", "rate_mode", "idempotency_seconds"):
+            for name in (
+                "strict_api_id",
+                "rate_scale",
+                "rate_mode",
+                "idempotency_seconds",
+                "max_limit",
+                "over_max_limit",
+            ):
                 if name in body:
                     setattr(state.settings, name, body[name])
             return JSONResponse({"ok": True})

@@ -66,6 +66,10 @@ class Settings:
     per_minute: int = 480
     heavy_per_minute: int = 24
     idempotency_seconds: float = 5.0
+    #: [X] whether the real service bounds ``limit`` is unknown: 0 = no bound (default);
+    #: above it, "cap" answers ``max_limit`` items silently, "refuse" answers 400
+    max_limit: int = 0
+    over_max_limit: str = "cap"
     #: "full" or "public" (``profiles.py``); fixed at start: it decides the routes served
     profile: str = "full"
 

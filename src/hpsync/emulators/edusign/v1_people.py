@@ -41,6 +41,11 @@ def list_people(kind: str) -> Handler:
         if kind != "student":
             query.pop("limit", None)
         limit, offset = page_args(query, size)
+        bound = call.state.settings.max_limit
+        if bound and limit > bound:
+            if call.state.settings.over_max_limit == "refuse":
+                raise ApiError([f"limit must not be greater than {bound}"])
+            limit, offset = bound, offset // limit * bound
         clause = "1" if wants_archived(query) else "hidden = 0"
         params: list[Any] = []
         if kind == "student" and query.get("updatedAfter"):
