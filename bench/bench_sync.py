@@ -15,8 +15,10 @@ One world (two Edusign accounts split by Site), then:
   number of requests it slowed down (goal 0).
 * **P1** no-change resyncs: the same day, then three days later on Edusign's clock (the
   steady state of incremental reads: goal ≤ 50 calls), then with one sheet renamed by hand
-  on Edusign (found and restored): write calls, read calls by route, SOAP calls, wall time
-  and the CPU time of the ``hpsync sync`` process.
+  on Edusign (found and restored), then with one deleted for good (unseen by the next
+  resync, restored by the nightly whole read, run with hpsync's clock a day on): write
+  calls, read calls by route, SOAP calls, wall time and the CPU time of the ``hpsync
+  sync`` process.
 
 The emulators enforce the real limits multiplied by ``scale`` (printed next to every wall
 time); the client's own budget uses the same scale.
@@ -26,19 +28,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bench.world import (
+    LAST_PEAK_MIB,
     RESULTS,
     World,
     heavy_calls,
     key_stats,
+    minimum_heavy,
     minimum_writes,
     read_calls,
     run_cli,
@@ -70,6 +75,9 @@ def measure(size: str, scale: float, which: set[str]) -> dict[str, dict[str, Any
             plans, wall, cpu = _sync(w.config)
             stats = w.es_stats()
             minimum, planned = minimum_writes(plans)
+            links = _follower_links(w)
+            minimum += sum(links.values())
+            least = _least_bound(w, plans, stats, links, scale)
             writes, heavy = write_calls(stats), heavy_calls(stats)
             bound_s = heavy / (24 * scale) * 60
             per_key = {
@@ -91,9 +99,14 @@ def measure(size: str, scale: float, which: set[str]) -> dict[str, dict[str, Any
                 "heavy_calls": heavy,
                 "wall_s": round(wall, 1),
                 "cpu_s": round(cpu, 1),
+                "process_peak_mib": LAST_PEAK_MIB[0],
                 "rate_bound_s_per_key": per_key,
                 "rate_bound_s": rate_bound,
                 "wall_over_bound": round(wall / max(rate_bound, 1e-9), 2),
+                "follower_links": links,
+                "minimum_bound_s_per_key": least,
+                "minimum_bound_s": max(least.values(), default=0.0),
+                "wall_over_minimum_bound": round(wall / max(*least.values(), 1e-9), 2),
                 "heavy_bound_s": round(bound_s, 1),
                 "wall_over_heavy_bound": round(wall / max(bound_s, 1e-9), 2),
                 "requests": sum(k["requests"] for k in key_stats(stats)),
@@ -122,11 +135,78 @@ def measure(size: str, scale: float, which: set[str]) -> dict[str, dict[str, Any
     return out
 
 
-def _resync(w: World) -> dict[str, Any]:
-    """One ``hpsync sync`` (both accounts) with its calls counted."""
+def process_memory(size: str, scale: float) -> dict[str, Any]:
+    """P3 of the real process: peak memory (VmHWM) and CPU of ``hpsync sync`` on a school
+    of ``size``, for the initial sync (snapshot, plan of every record, writes) and for a
+    no-change resync with a whole read of Edusign (snapshot, remote state, journal, plan)."""
+    tmp = Path(tempfile.mkdtemp(prefix="hpsync-bench-memory-"))
+    try:
+        with world(tmp, size, rate_scale=scale) as w:
+            plans, wall, cpu = _sync(w.config)
+            initial = {
+                "writes_planned": sum(len(p["items"]) for p in plans),
+                "wall_s": round(wall, 1),
+                "cpu_s": round(cpu, 1),
+                "process_peak_mib": LAST_PEAK_MIB[0],
+            }
+            whole = _resync(w, clock.now() + timedelta(hours=25))
+            return {
+                "size": size,
+                "learners": len(w.school["students"]),
+                "sessions": _sessions(w.school),
+                "scale": scale,
+                "initial_sync": initial,
+                "no_change_whole_read": whole,
+            }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _follower_links(w: World) -> dict[str, int]:
+    """Learners of each account that carry a tutor on Edusign after the sync: the v3
+    student batch has no follower field (reference §6), so each took one v1 call that no
+    batch can carry — part of the minimum, not overhead."""
+    links: dict[str, int] = {}
+    for account, key in w.keys.items():
+        client = EdusignClient(w.es.url, Secret(key), rate_scale=w.rate_scale)
+        try:
+            links[account] = len([s for s in client.list_students() if s.student_follower_id])
+        finally:
+            client.close()
+    return links
+
+
+def _least_bound(
+    w: World,
+    plans: list[dict[str, Any]],
+    stats: dict[str, Any],
+    links: dict[str, int],
+    scale: float,
+) -> dict[str, float]:
+    """Per account, the seconds its key's budgets need for the fewest calls that carry its
+    plan (minimum writes, the follower links, the reads it made): the floor of the wall."""
+    reads = {k["school"]: k["requests"] - sum(
+        n for r, n in k["by_route"].items() if not r.startswith("GET ")
+    ) for k in key_stats(stats)}  # fmt: skip
+    bound: dict[str, float] = {}
+    for plan in plans:
+        account = plan["account"]
+        calls = minimum_writes([plan])[0] + links.get(account, 0) + reads.get(account, 0)
+        heavy = minimum_heavy(plan)
+        bound[account] = round(max(heavy / (24 * scale), calls / (480 * scale)) * 60, 1)
+    return bound
+
+
+def _resync(w: World, at: datetime | None = None) -> dict[str, Any]:
+    """One ``hpsync sync`` (both accounts) with its calls counted; ``at`` sets hpsync's clock."""
     w.es_reset()
     w.hp.reset_stats()
-    plans, wall, cpu = _sync(w.config)
+    if at is not None:
+        os.environ[clock.ENV] = at.isoformat()
+    try:
+        plans, wall, cpu = _sync(w.config)
+    finally:
+        os.environ.pop(clock.ENV, None)
     stats = w.es_stats()
     return {
         "planned_writes": sum(len(p["items"]) for p in plans),
@@ -136,6 +216,7 @@ def _resync(w: World) -> dict[str, Any]:
         "soap_calls": sum(w.hp_stats().values()),
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
+        "process_peak_mib": LAST_PEAK_MIB[0],
         "slowed": sum(k["slowed"] for k in key_stats(stats)),
         "sheets_read": {
             p["account"]: p.get("counts", {}).get("sheets_read_changed", "whole") for p in plans
@@ -169,9 +250,28 @@ def _resyncs(w: World) -> dict[str, Any]:
         ).raise_for_status()
         edited = _resync(w)
         edited["restored"] = client.get_course(sheet.id).name == sheet.name
+        # A sheet deleted for good leaves no trace in a list of changed sheets: the next
+        # incremental resync cannot see it; the nightly whole read (hpsync's clock a day on)
+        # finds it missing and writes it again.
+        gone = next(c for c in reversed(ahead) if c.api_id and c.id != sheet.id)
+        httpx.delete(
+            f"{w.es.url}/_emulator/records/course/{gone.id}",
+            headers={"Authorization": f"Bearer {w.keys['nord']}"},
+            timeout=30,
+        ).raise_for_status()
+        missed = _resync(w)
+        nightly = _resync(w, clock.now() + timedelta(hours=25))
+        back = client.list_courses(today + timedelta(days=7), today + timedelta(days=14))
+        nightly["missed_by_incremental_resync"] = missed["write_calls"] == 0
+        nightly["restored"] = any(c.api_id == gone.api_id for c in back)
     finally:
         client.close()
-    return {**steady, "same_day": same_day, "one_sheet_edited_by_hand": edited}
+    return {
+        **steady,
+        "same_day": same_day,
+        "one_sheet_edited_by_hand": edited,
+        "nightly_whole_read_after_a_deletion_by_hand": nightly,
+    }
 
 
 def _sessions(school: dict[str, Any]) -> int:
@@ -204,7 +304,13 @@ def report(rows: dict[str, dict[str, Any]]) -> None:
             f"(minimum {r['minimum_write_calls']}, ×{r['write_calls_over_minimum']}), "
             f"{r['read_calls']} reads, {r['heavy_calls']} heavy; wall {r['wall_s']} s "
             f"vs rate-limit bound {r['rate_bound_s']} s (×{r['wall_over_bound']}, goal ≤ 1.5); "
-            f"CPU {r['cpu_s']} s"
+            f"CPU {r['cpu_s']} s, process peak {r['process_peak_mib']} MiB"
+        )
+        print(
+            f"   minimum-call bound {r['minimum_bound_s']} s "
+            f"per key {r['minimum_bound_s_per_key']} "
+            f"(×{r['wall_over_minimum_bound']}, goal ≤ 1.3); follower links (one v1 call each, "
+            f"no batch carries them) {r['follower_links']}"
         )
         print(
             f"   bound per key {r['rate_bound_s_per_key']}; every heavy call over one heavy "
@@ -225,8 +331,8 @@ def report(rows: dict[str, dict[str, Any]]) -> None:
         print(
             f"P1 no-change resync {r['size']} (steady state): {r['write_calls']} write calls "
             f"(goal 0), {r['read_calls']} read calls (goal ≤ 50), {r['soap_calls']} SOAP calls, "
-            f"wall {r['wall_s']} s at rate scale ×{r['scale']:g}, CPU {r['cpu_s']} s "
-            f"(hpsync process); sheets read {r['sheets_read']}"
+            f"wall {r['wall_s']} s at rate scale ×{r['scale']:g}, CPU {r['cpu_s']} s, "
+            f"peak {r['process_peak_mib']} MiB (hpsync process); sheets read {r['sheets_read']}"
         )
         print(f"   read calls by route: {r['read_calls_by_route']}")
         d = r["same_day"]
@@ -242,6 +348,14 @@ def report(rows: dict[str, dict[str, Any]]) -> None:
             f"   one sheet renamed by hand: {e['read_calls']} read calls, "
             f"{e['write_calls']} write calls, restored: {e['restored']}"
         )
+        n = r.get("nightly_whole_read_after_a_deletion_by_hand", {})
+        if n:
+            print(
+                f"   one sheet deleted by hand: unseen by the next resync "
+                f"({n['missed_by_incremental_resync']}); the nightly whole read: "
+                f"{n['read_calls']} read calls (sheets read {n['sheets_read']}), "
+                f"{n['write_calls']} write calls, restored: {n['restored']}"
+            )
 
 
 FILES = {"P1": "p1_resync.json", "P2": "p2_initial.json", "P5": "p5_ratelimit.json"}
@@ -251,9 +365,25 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_sync")
     parser.add_argument("--size", default="L")
     parser.add_argument("--scale", type=float, default=2.0)
-    parser.add_argument("which", nargs="*", default=["P1", "P2", "P5"])
+    parser.add_argument(
+        "which", nargs="*", default=["P1", "P2", "P5"], help="P1 P2 P5, or MEMORY alone"
+    )
     args = parser.parse_args(argv)
     which = {w.upper() for w in args.which}
+    if which == {"MEMORY"}:
+        row = process_memory(args.size, args.scale)
+        i, n = row["initial_sync"], row["no_change_whole_read"]
+        print(
+            f"P3 hpsync sync process, {row['size']} ({row['learners']} learners, "
+            f"{row['sessions']} sessions), rate scale ×{row['scale']:g}: initial sync peak "
+            f"{i['process_peak_mib']} MiB ({i['writes_planned']} writes planned, CPU "
+            f"{i['cpu_s']} s); no-change resync with a whole read peak "
+            f"{n['process_peak_mib']} MiB (CPU {n['cpu_s']} s, {n['read_calls']} reads, "
+            f"{n['write_calls']} writes); goal ≤ 512 MiB"
+        )
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "p3_sync_process.json").write_text(json.dumps(row, indent=2) + "\n")
+        return
     rows = measure(args.size, args.scale, which)
     report(rows)
     RESULTS.mkdir(exist_ok=True)

@@ -14,6 +14,7 @@ import resource
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -206,6 +207,7 @@ def minimum_writes(plans: list[dict[str, Any]]) -> tuple[int, dict[str, int]]:
     total = 0
     planned: Counter[str] = Counter()
     for plan in plans:
+        total += minimum_heavy(plan)
         by_kind: Counter[str] = Counter()
         removals = 0
         for item in plan["items"]:
@@ -216,25 +218,47 @@ def minimum_writes(plans: list[dict[str, Any]]) -> tuple[int, dict[str, int]]:
             else:
                 continue
             planned[item["kind"]] += 1
-        total += sum(math.ceil(by_kind[k] / 1000) for k in BATCHED)
         total += sum(n for k, n in by_kind.items() if k not in BATCHED) + removals
     return total, dict(planned)
+
+
+def minimum_heavy(plan: dict[str, Any]) -> int:
+    """The v3 batch upserts (heavy calls) one plan needs at least: ceil(n/1000) per kind."""
+    by_kind: Counter[str] = Counter(
+        item["kind"]
+        for item in plan["items"]
+        if item["action"] in ("create", "update") and item["kind"] in BATCHED
+    )
+    return sum(math.ceil(n / 1000) for n in by_kind.values())
+
+
+#: peak resident memory (MiB) of the latest ``run_cli`` child, as it reported it
+LAST_PEAK_MIB: list[float] = [0.0]
 
 
 def run_cli(
     args: list[str], *, timeout: float
 ) -> tuple[subprocess.CompletedProcess[str], float, float]:
-    """Run ``hpsync ARGS`` as a subprocess: (result, wall seconds, CPU seconds of the child)."""
+    """Run ``hpsync ARGS`` as a subprocess: (result, wall seconds, CPU seconds of the child);
+    the child's own peak memory goes to ``LAST_PEAK_MIB``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "hpsync", *args],
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        done = _run_measured(args, peak.name, timeout)
+        LAST_PEAK_MIB[0] = float(peak.read().strip() or 0)
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return done, wall, cpu
+
+
+def _run_measured(
+    args: list[str], peak_file: str, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bench.peak", peak_file, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
-    wall = time.monotonic() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return done, wall, cpu
