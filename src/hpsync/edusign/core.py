@@ -1,9 +1,10 @@
 """The request engine under :class:`EdusignClient`: auth, budget, retries, envelope.
 
 Every request goes through ``_call``: wait for the rate budget, send, classify the
-response (``responses.py``), and retry what is safe to retry. A POST create is never
-replayed blindly: before a retry the caller's ``landed`` check (a ``get-id`` lookup by
-external id) tells whether the first try created the record after all.
+response (``responses.py``), and retry what is safe to retry (tenacity, through the
+policy both clients share, ``hpsync.retry``). A POST create is never replayed blindly:
+before a retry the caller's ``landed`` check (a ``get-id`` lookup by external id) tells
+whether the first try created the record after all.
 """
 
 from __future__ import annotations
