@@ -1,9 +1,10 @@
 """The request engine under :class:`EdusignClient`: auth, budget, retries, envelope.
 
 Every request goes through ``_call``: wait for the rate budget, send, classify the
-response (``responses.py``), and retry what is safe to retry. A POST create is never
-replayed blindly: before a retry the caller's ``landed`` check (a ``get-id`` lookup by
-external id) tells whether the first try created the record after all.
+response (``responses.py``), and retry what is safe to retry (tenacity, through the
+policy both clients share, ``hpsync.retry``). A POST create is never replayed blindly:
+before a retry the caller's ``landed`` check (a ``get-id`` lookup by external id) tells
+whether the first try created the record after all.
 """
 
 from __future__ import annotations
@@ -13,18 +14,21 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from urllib.parse import urlsplit
 
 import httpx
+import tenacity
 
 from hpsync.edusign import responses
 from hpsync.edusign.models import ClientStats
 from hpsync.edusign.ratelimit import RateLimiter, classify, limiter_for_key
 from hpsync.edusign.retry import RetryPolicy, is_idempotent
 from hpsync.errors import HpsyncError, RecordError, RetriableRemoteError, TargetError
+from hpsync.retry import Throttled, log_retry
 from hpsync.secrets import Secret, redact
 
 log = logging.getLogger("hpsync.edusign")
@@ -53,6 +57,63 @@ def _retry_after(response: httpx.Response) -> float:
         return min(max(float(raw), 0.0), _MAX_RETRY_AFTER)
     except ValueError:
         return 1.0
+
+
+class _Failed(Exception):
+    """A try that failed: ``error`` is what the caller sees if no other try follows;
+    ``sent`` says whether the request may have reached Edusign."""
+
+    def __init__(self, error: HpsyncError, *, sent: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.sent = sent
+
+
+@dataclass(slots=True)
+class _Call:
+    """One request across its tries: what tenacity's stop and give-up need beyond the
+    count of tries it keeps itself."""
+
+    where: str
+    record: str
+    idempotent: bool
+    landed: Callable[[], Any] | None
+    attempts: int
+    throttled: float = 0.0  # seconds spent waiting on HTTP 429 so far
+    look_first: bool = False  # the last try was a create that may have landed
+
+    def failed(self, error: HpsyncError, *, sent: bool) -> _Failed:
+        if sent and not self.idempotent:
+            self.look_first = True
+        return _Failed(error, sent=sent)
+
+    def stop(self, state: tenacity.RetryCallState) -> bool:
+        """Give up when the throttle budget is spent, or the tries are, or when a create
+        that may have landed has no way to be checked (it is never replayed blindly)."""
+        error = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(error, Throttled):
+            return self.throttled > THROTTLE_BUDGET or state.attempt_number >= self.attempts * 2
+        if state.attempt_number >= self.attempts:
+            return True
+        return (
+            isinstance(error, _Failed)
+            and error.sent
+            and not self.idempotent
+            and self.landed is None
+        )
+
+    def give_up(self, state: tenacity.RetryCallState) -> NoReturn:
+        """Raise what the caller sees once no other try follows."""
+        error = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(error, Throttled):
+            raise RetriableRemoteError(
+                f"{self.where}: still rate-limited (HTTP 429) after {state.attempt_number} "
+                f"waits ({self.throttled:.0f} s)",
+                hint="another client may share this key; lower rate_scale, or retry later",
+                record=self.record,
+            )
+        assert isinstance(error, _Failed)
+        raise error.error
 
 
 class ClientCore:
@@ -163,61 +224,54 @@ class ClientCore:
         """Send with budget and retries; returns (response, None) or (None, landed result)."""
         url = (self.v3_base_url if v3 else self.base_url) + path
         route_class = classify(method, path)
-        idempotent = is_idempotent(method, path)
         where = f"{method} {path}"
-        retry_number = 0
-        throttled = 0.0
-        while True:
+        call = _Call(where, record, is_idempotent(method, path), landed, self._retry.attempts)
+
+        def attempt() -> tuple[httpx.Response | None, Any]:
+            if call.look_first and landed is not None:
+                call.look_first = False
+                found = landed()
+                if found is not None:
+                    log.info("edusign %s had landed before the failure; not resent", where)
+                    return None, found
             self._limiter.acquire(route_class)
             with self._stats_lock:
                 self._by_method[method] += 1
                 self._by_class[route_class.value] += 1
                 self._timeline.append((self._clock() - self._started, route_class.value))
-            sent = True
             try:
                 response = self._bounded(method, url, json=json, params=params, where=where)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                sent = False
-                failure: HpsyncError = self._transport_failure(where, exc, record)
+                raise call.failed(self._transport_failure(where, exc, record), sent=False) from None
             except httpx.TransportError as exc:
-                failure = self._transport_failure(where, exc, record)
-            else:
-                self._saw_date(response)
-                if response.status_code == 429:
-                    wait = _retry_after(response)
-                    throttled += wait
-                    retry_number += 1
-                    if throttled > THROTTLE_BUDGET or retry_number >= self._retry.attempts * 2:
-                        raise RetriableRemoteError(
-                            f"{where}: still rate-limited (HTTP 429) after {retry_number} waits "
-                            f"({throttled:.0f} s)",
-                            hint="another client may share this key; lower rate_scale, or "
-                            "retry later",
-                            record=record,
-                        )
-                    log.info("edusign throttled: %s, waiting %.1fs", where, wait)
-                    self._limiter.pause(wait)
-                    continue
-                if response.status_code < 500:
-                    return response, None
-                failure = responses.http_failure(response, where=where, record=record)
-            if retry_number + 1 >= self._retry.attempts:
-                raise failure
-            if sent and not idempotent and landed is None:
-                # Never replay a create blindly: it may have landed.
-                raise failure
-            delay = self._retry.wait(retry_number)
-            retry_number += 1
+                raise call.failed(self._transport_failure(where, exc, record), sent=True) from None
+            self._saw_date(response)
+            if response.status_code == 429:
+                wait = _retry_after(response)
+                call.throttled += wait
+                raise Throttled(wait)
+            if response.status_code < 500:
+                return response, None
+            failure = responses.http_failure(response, where=where, record=record)
+            raise call.failed(failure, sent=True)
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome is not None else None
+            if isinstance(error, Throttled):
+                log.info("edusign throttled: %s, waiting %.1fs", where, error.seconds)
+                return
             with self._stats_lock:
                 self._retries += 1
-            log.warning(
-                "edusign retry %d of %s after %.2fs: %s", retry_number, where, delay, failure
-            )
-            if sent and not idempotent and landed is not None:
-                found = landed()
-                if found is not None:
-                    log.info("edusign %s had landed before the failure; not resent", where)
-                    return None, found
+            log_retry(log, "edusign", where)(state)
+
+        retrying = self._retry.retrying(
+            retry=tenacity.retry_if_exception_type((_Failed, Throttled)),
+            stop=call.stop,
+            before_sleep=before_sleep,
+            pause=self._limiter.pause,  # a 429's Retry-After is spent in the shared limiter
+            give_up=call.give_up,
+        )
+        return retrying(attempt)
 
     def _bounded(
         self, method: str, url: str, *, json: Any, params: Any, where: str

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
+import tenacity
 from requests.auth import HTTPBasicAuth
 from zeep import Client, Settings
 from zeep import exceptions as zeep_errors
@@ -35,11 +37,35 @@ from hpsync.hyperplanning.soap_types import TYPES
 from hpsync.hyperplanning.surface import Port, Surface, read_surface
 from hpsync.logging import get_logger
 from hpsync.model import BaseInfo, HpAbsence, HpDelay, Snapshot
-from hpsync.retry import RetryPolicy
+from hpsync.retry import RetryPolicy, log_retry
 from hpsync.secrets import Secret, redact, register_basic
 
 _RETRY_STATUS = {502, 503, 504}
+#: The server could not be reached or the answer broke off: worth another try.
+_UNREACHABLE = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 log = get_logger("hpsync.hyperplanning")
+_retry_log = logging.getLogger("hpsync.hyperplanning")
+
+
+def _status(exc: BaseException) -> int:
+    """The HTTP status of a zeep or requests transport error (0 when there is none)."""
+    response = getattr(exc, "response", None)
+    status = getattr(exc, "status_code", None) or getattr(response, "status_code", 0)
+    return int(status or 0)
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth another try: unreachable, or a gateway saying the base is away (502/503/504);
+    never a SOAP fault (a fault is an answer)."""
+    if isinstance(exc, _UNREACHABLE):
+        return True
+    if isinstance(exc, zeep_errors.TransportError | requests.HTTPError):
+        return _status(exc) in _RETRY_STATUS
+    return False
 
 
 class OriginBoundAuth(HTTPBasicAuth):  # type: ignore[misc]
@@ -272,46 +298,33 @@ class HyperplanningClient:
 
     def _guard(self, what: str, action: Any) -> Any:
         """Run one remote action with retries on transport errors and error translation."""
-        attempt = 0
-        while True:
-            try:
-                return action()
-            except zeep_errors.Fault as exc:
-                raise self._fault(what, str(exc.message or "")) from None
-            except (zeep_errors.TransportError, requests.HTTPError) as exc:
-                response = getattr(exc, "response", None)
-                status = getattr(exc, "status_code", None) or getattr(response, "status_code", 0)
-                if status in _RETRY_STATUS and attempt + 1 < self._retry.attempts:
-                    self._retry.wait(attempt)
-                    attempt += 1
-                    continue
-                raise self._http(what, int(status or 0)) from None
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
-                if attempt + 1 < self._retry.attempts:
-                    self._retry.wait(attempt)
-                    attempt += 1
-                    continue
-                raise RetriableRemoteError(
-                    f"cannot reach the Hyperplanning Service Web at {self.url} "
-                    f"({type(exc).__name__})",
-                    record=what,
-                    hint="check the URL (host, port, root) and that the Service Web is running",
-                ) from None
-            except (
-                zeep_errors.DTDForbidden,
-                zeep_errors.EntitiesForbidden,
-                zeep_errors.XMLSyntaxError,
-                zeep_errors.XMLParseError,
-            ) as exc:
-                raise SourceError(
-                    f"unsafe or malformed XML from {self.url} ({type(exc).__name__})",
-                    record=what,
-                    hint="the URL may not point at a Hyperplanning Service Web",
-                ) from None
+        retrying = self._retry.retrying(
+            retry=tenacity.retry_if_exception(_transient),
+            before_sleep=log_retry(_retry_log, "hyperplanning", what),
+        )
+        try:
+            return retrying(action)
+        except zeep_errors.Fault as exc:
+            raise self._fault(what, str(exc.message or "")) from None
+        except (zeep_errors.TransportError, requests.HTTPError) as exc:
+            raise self._http(what, _status(exc)) from None
+        except _UNREACHABLE as exc:
+            raise RetriableRemoteError(
+                f"cannot reach the Hyperplanning Service Web at {self.url} ({type(exc).__name__})",
+                record=what,
+                hint="check the URL (host, port, root) and that the Service Web is running",
+            ) from None
+        except (
+            zeep_errors.DTDForbidden,
+            zeep_errors.EntitiesForbidden,
+            zeep_errors.XMLSyntaxError,
+            zeep_errors.XMLParseError,
+        ) as exc:
+            raise SourceError(
+                f"unsafe or malformed XML from {self.url} ({type(exc).__name__})",
+                record=what,
+                hint="the URL may not point at a Hyperplanning Service Web",
+            ) from None
 
     def _fault(self, what: str, message: str) -> SourceError:
         message = redact(message)
