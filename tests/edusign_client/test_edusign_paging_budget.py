@@ -132,6 +132,21 @@ def test_burst_above_budget_waits_and_no_window_exceeds_it() -> None:
     assert max(sum(1 for t in sent if s <= t < s + 60) for s in sent) <= 60
 
 
+def test_a_server_imposed_pause_holds_every_caller_of_the_key() -> None:
+    """A 429's Retry-After honoured by one caller: another caller of the same limiter (a
+    second thread, here at the same instant) waits until the pause is over, then sends."""
+    now = [100.0]
+    slept: list[float] = []
+    limiter = RateLimiter(scale=1, clock=lambda: now[0], sleep=slept.append)
+    limiter.pause(5.0)  # the sleeping caller: the clock does not move for the other one
+    assert limiter.acquire(RouteClass.NORMAL) == 5.0
+    now[0] += 3.0
+    assert limiter.acquire(RouteClass.NORMAL) == 2.0  # the rest of the pause only
+    now[0] += 2.0
+    assert limiter.acquire(RouteClass.NORMAL) == 0.0
+    assert slept == [5.0, 5.0, 2.0]
+
+
 def test_bucket_refills_over_time() -> None:
     """After a quiet minute the burst capacity is available again without waiting."""
     clock = FakeClock()

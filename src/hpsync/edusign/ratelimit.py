@@ -107,13 +107,16 @@ class RateLimiter:
         chosen = budgets or {cls: Budget(limit * scale) for cls, limit in DEFAULT_LIMITS.items()}
         self._buckets = {cls: TokenBucket(chosen[cls], clock=clock) for cls in RouteClass}
         self._sleep = sleep
+        self._pause_clock = clock
         self._lock = threading.Lock()
+        self._quiet_until = float("-inf")  # a 429's Retry-After holds every caller
         self.waits = 0
         self.waited_seconds = 0.0
 
     def acquire(self, route_class: RouteClass) -> float:
-        """Wait for a token of ``route_class``; returns the seconds waited."""
-        delay = self._buckets[route_class].reserve()
+        """Wait out a pause another caller honours, then for a token of ``route_class``;
+        returns the seconds waited."""
+        delay = self.quiet_left() + self._buckets[route_class].reserve()
         if delay > 0:
             with self._lock:
                 self.waits += 1
@@ -122,11 +125,18 @@ class RateLimiter:
         return delay
 
     def pause(self, seconds: float) -> None:
-        """Honour a server-imposed wait (HTTP 429 Retry-After)."""
+        """Honour a server-imposed wait (HTTP 429 Retry-After): this caller sleeps it, and
+        every caller sharing the key's budget waits until it is over before sending."""
         with self._lock:
             self.waits += 1
             self.waited_seconds += seconds
+            self._quiet_until = max(self._quiet_until, self._pause_clock() + seconds)
         self._sleep(seconds)
+
+    def quiet_left(self) -> float:
+        """Seconds left of the latest server-imposed pause (0 when none is running)."""
+        with self._lock:
+            return max(self._quiet_until - self._pause_clock(), 0.0)
 
 
 _registry: dict[tuple[str, float, int], RateLimiter] = {}

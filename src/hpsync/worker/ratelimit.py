@@ -79,8 +79,9 @@ class RedisRateLimiter(RateLimiter):
         return float(raw.decode() if isinstance(raw, bytes) else raw)
 
     def acquire(self, route_class: RouteClass) -> float:
-        """Wait for a token of ``route_class`` from the shared budget; the seconds waited."""
-        delay = self.reserve(route_class)
+        """Wait out a pause this process honours, then for a token of ``route_class`` from
+        the shared budget; the seconds waited."""
+        delay = self.quiet_left() + self.reserve(route_class)
         if delay > 0:
             with self._lock:
                 self.waits += 1
