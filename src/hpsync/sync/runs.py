@@ -565,7 +565,6 @@ def run_up(
                 since=start,
                 relist_from=min(until, plan.open_from or until),
                 unsettled=plan.unsettled | sheet_reads.sheet_ids(got, left),
-                rules=sheet_reads.rules_of(setup.final, setup.motifs),
                 now=now,
             )
         store.finish_run(run_id, out.outcome, out.counts)

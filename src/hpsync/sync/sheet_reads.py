@@ -35,6 +35,7 @@ class SheetsAsk:
     relist_from: datetime | None = None
     sheets: frozenset[str] = field(default_factory=frozenset)
     whole_at: datetime | None = None  # when the last whole read was made
+    rules: str = ""  # what decided final sheets' writes when asked (``rules_of``)
 
     @property
     def incremental(self) -> bool:
@@ -60,15 +61,15 @@ def ask(
         window_start = datetime.fromisoformat(seen["since"])
         unsettled = frozenset(str(s) for s in seen["unsettled"])
     except (KeyError, TypeError, ValueError):
-        return SheetsAsk()
+        return SheetsAsk(rules=rules)
     if (
         full_read_hours <= 0
         or window_start != since
         or seen.get("rules") != rules
         or not timedelta(0) <= now - whole_at < timedelta(hours=full_read_hours)
     ):
-        return SheetsAsk(whole_at=whole_at)
-    return SheetsAsk(watermark, relist_from, unsettled, whole_at)
+        return SheetsAsk(whole_at=whole_at, rules=rules)
+    return SheetsAsk(watermark, relist_from, unsettled, whole_at, rules)
 
 
 def rules_of(final: object, motifs: Mapping[str, str]) -> str:
@@ -91,7 +92,6 @@ def remember(
     since: datetime,
     relist_from: datetime,
     unsettled: Iterable[str],
-    rules: str,
     now: datetime,
 ) -> None:
     """After a run that ended well: where the next read starts and what it must re-read."""
@@ -103,7 +103,7 @@ def remember(
         "since": since.isoformat(),
         "relist_from": relist_from.isoformat(),
         "whole_at": whole_at.isoformat(),
-        "rules": rules,
+        "rules": asked.rules,
         "unsettled": sorted(set(unsettled)),
     }
     store.set_meta(account, meta_key(base_id), json.dumps(mark))
