@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -89,6 +91,32 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def _serving(args: list[str], env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``hpsync serve ARGS`` as a real process: yields it with its banner line (printed just
+    before it listens); stopped by SIGINT after, and it must then exit 0."""
+    hpsync = Path(sys.executable).with_name("hpsync")
+    proc = subprocess.Popen(
+        [str(hpsync), "serve", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        yield proc, proc.stdout.readline()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+
+
 def test_serve_config_runs_as_a_real_process_and_logs_in_over_http(tmp_path: Path) -> None:
     """`hpsync serve --config FILE` listens on its port, takes the token, shows the account
     with sync-now and dry-run enabled and its schedule's threshold, and stops on SIGINT."""
@@ -103,17 +131,7 @@ def test_serve_config_runs_as_a_real_process_and_logs_in_over_http(tmp_path: Pat
         "HPSYNC_T_DASH": token,
         "PYTHONUNBUFFERED": "1",
     }
-    hpsync = Path(sys.executable).with_name("hpsync")
-    proc = subprocess.Popen(
-        [str(hpsync), "serve", "--config", str(config), "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        banner = proc.stdout.readline()  # printed just before uvicorn binds the port
+    with _serving(["--config", str(config), "--port", str(port)], env) as (_, banner):
         assert banner.strip() == f"dashboard on http://127.0.0.1:{port}/ for nord", banner
         base = f"http://127.0.0.1:{port}"
         # connection retries cover the instant between the banner and the bind
@@ -132,15 +150,6 @@ def test_serve_config_runs_as_a_real_process_and_logs_in_over_http(tmp_path: Pat
             overview = http.get("/api/overview").json()["accounts"][0]
             assert overview["freshness"]["down"]["stale_after_seconds"] == 3600  # 2 × 30 min
             assert token not in page
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
 
 
 def test_sync_now_for_runs_down_then_up_against_the_emulators(tmp_path: Path) -> None:
@@ -174,18 +183,8 @@ def test_the_dashboard_settles_a_run_whose_process_died(tmp_path: Path) -> None:
     port = _free_port()
     token = "settle-token-7c2e9a41"
     env = {**os.environ, "HPSYNC_T_DASH": token, "PYTHONUNBUFFERED": "1"}
-    hpsync = Path(sys.executable).with_name("hpsync")
-    argv = [str(hpsync), "serve", "--state-url", url, "--token-env", "HPSYNC_T_DASH"]
-    proc = subprocess.Popen(
-        [*argv, "-a", "nord", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        proc.stdout.readline()  # the banner: the server is about to listen
+    argv = ["--state-url", url, "--token-env", "HPSYNC_T_DASH", "-a", "nord", "--port", str(port)]
+    with _serving(argv, env) as _:
         transport = httpx.HTTPTransport(retries=5)
         base = f"http://127.0.0.1:{port}"
         with httpx.Client(base_url=base, transport=transport, timeout=10) as http:
@@ -197,11 +196,3 @@ def test_the_dashboard_settles_a_run_whose_process_died(tmp_path: Path) -> None:
                 time.sleep(0.1)
             assert "badge-interrupted" in page, page[:2000]
             assert "badge-running" not in page
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
