@@ -98,7 +98,7 @@ def _down(
             typer.echo(json.dumps([_down_json(r) for r in results], indent=2, ensure_ascii=False))
         else:
             for result in results:
-                typer.echo(render_plan(result.planned.plan))
+                typer.echo(render_plan(result.planned.plan, zone=snapshot.base.timezone))
                 if result.result is not None:
                     figures = counts_sentence(result.counts, Reader("en"))
                     typer.echo(f"outcome: {result.outcome}; {figures}")
