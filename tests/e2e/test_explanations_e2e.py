@@ -8,23 +8,45 @@ from __future__ import annotations
 import copy
 import html
 import json
+import os
 import re
+import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from alerts.conftest import SmtpServer, smtp
-from hpsync.emulators.generator.people import SITE_NORD
+from hpsync import clock
+from hpsync.emulators.generator.people import SITE_NORD, SITE_SUD
 from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.web import create_app
 
+from .clock_helpers import timeline
 from .harness import world
 from .test_data_safety_e2e import during, hpsync, hyperplanning_now_serves
 
 __all__ = ["smtp"]
 
 TOKEN = "explain-token-4b1e"
+
+
+def run(at: datetime, *args: str) -> str:
+    """``hpsync ARGS`` at ``at`` (its own ``-c``), which must succeed; its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hpsync", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, clock.ENV: timeline(at)},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
 SCHOOL_MAIL = "vie-scolaire@lycee.test"
 
 
@@ -57,10 +79,21 @@ def test_a_guard_trip_names_the_same_learners_in_the_cli_json_dashboard_and_emai
         assert len(nord) >= 3 and len(nord) == len(held)
         people = [f"{s['first_name']} {s['last_name']} <{s['email']}>" for s in nord]
 
+        # The preview of a configuration that moves nord to the other site names them too.
+        proposed = tmp_path / "proposed.toml"
+        nord_rule = 'name = "nord"\n'
+        head, tail = w.config.read_text().split(nord_rule, 1)
+        moved = tail.replace('rubric = "Nord"', 'rubric = "Sud"', 1)
+        proposed.write_text(head + nord_rule + moved)
+        compare = ["plan", "-c", str(proposed), "--compare", str(w.config), "-a", "nord"]
+        preview_text = run(at, *compare)
+        (preview_json,) = json.loads(run(at, *compare, "--json"))
+
         gone = copy.deepcopy(w.school)
         for student in gone["students"]:
             student["rubrics"] = [r for r in student["rubrics"] if r != SITE_NORD]
         with hyperplanning_now_serves(w, gone):
+            preview = hpsync(w, at, "plan", "-a", "nord", "--json")
             refused = hpsync(w, at, "sync", "-a", "nord")
         assert refused.returncode == 3, refused.stderr[-2000:]
 
@@ -88,6 +121,22 @@ def test_a_guard_trip_names_the_same_learners_in_the_cli_json_dashboard_and_emai
         for s, person in zip(nord, people, strict=True):
             item = removed[(f"{s['first_name']} {s['last_name']}", s["email"])]
             assert item["text"] == cli[person]
+
+        # `plan --compare`, before: the Nord learners not also at Sud leave nord, and the
+        # preview names them with the same lines (those at both sites stay: not listed).
+        for s, person in zip(nord, people, strict=True):
+            want = [] if SITE_SUD in s["rubrics"] else [cli[person]]
+            assert [i["text"] for i in preview_json["items"] if person in i["text"][0]] == want
+            said = [line.strip() for line in preview_text.splitlines() if person in line]
+            assert said == (want[0] if want else [])
+        assert any(SITE_SUD not in s["rubrics"] for s in nord)
+
+        # `plan --json` once Hyperplanning dropped them: the same explained items.
+        (planned,) = json.loads(preview.stdout)
+        for person in people:
+            assert [i["text"] for i in planned["explained"] if person in i["text"][0]] == [
+                cli[person]
+            ]
 
         # The guard e-mail, to the school: the same lines under the planned removals.
         (mail,) = smtp.messages
