@@ -130,8 +130,8 @@ def test_a_deleted_course_loses_every_future_sheet_and_keeps_its_past_ones(
             preview = hpsync(w, at, "plan")
             synced = hpsync(w, at, "sync")
         assert preview.returncode == 0 and synced.returncode == 0, synced.stderr
-        removals = [line for line in preview.stdout.splitlines() if line.startswith("  remove")]
-        assert sum(1 for line in removals if "session" in line) == sum(
+        removals = [line for line in preview.stdout.splitlines() if "— to remove" in line]
+        assert sum(1 for line in removals if line.startswith("  session ")) == sum(
             len(f) for f in future.values()
         )
         for name in ACCOUNTS:

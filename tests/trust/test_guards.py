@@ -136,3 +136,29 @@ def test_a_sudden_shrink_of_the_source_trips_the_source_guard() -> None:
         previous=before,
     )
     assert not verdict.ok and len(verdict.tripped) == 2
+
+
+def test_a_refusal_names_a_removed_sheet_by_its_name_and_the_schools_time() -> None:
+    """A sheet only Edusign still holds (its start stored in UTC) is named in the refusal
+    by its name and the school's wall time, as every face names it, not the UTC instant."""
+    from hpsync.engine.diff import remote_who
+    from hpsync.engine.remote import RemoteRecord
+
+    found = RemoteRecord(
+        Kind.SESSION, "c1", "hp:b:session:1-1", {"name": "Maths", "start": "2026-09-14T06:00:00Z"}
+    )
+    item = PlanItem(
+        Kind.SESSION, Action.REMOVE, "hp:b:session:1-1", "c1", "Maths @ 2026-09-14T06:00",
+        who=remote_who(found),
+    )  # fmt: skip
+    policy = GuardPolicy(kinds=(("session", KindLimit(max_removals=0)),))
+    verdict = evaluate(
+        Plan("a", "b", (item,), held=HELD),
+        policy,
+        source_learners=1,
+        source_sessions=1,
+        today=date(2026, 9, 1),
+        zone="Europe/Paris",
+    )
+    (reason,) = verdict.tripped
+    assert "— Maths, Mon 14 Sep 2026, 08:00" in reason and "06:00" not in reason

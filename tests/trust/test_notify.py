@@ -62,7 +62,8 @@ def test_a_tripped_guard_mails_once_and_the_forced_release_is_recorded(
     text = body.get_content()
     assert f"exécution {refused.run_id}" in text and "learner limit of 0" in text
     assert "Suppressions prévues (1)" in text  # the notifier's language: French by default
-    assert "apprenant hp:" in text  # the removed record's kind in words
+    person = snap.learners[int(gone)]  # named as people know them: kind in words, name, e-mail
+    assert f"apprenant {person.first_name} {person.last_name} <{person.email}>" in text
     done = run_down(
         store, smaller, setup(target, notifier), now=NOW, force=True, reason="left the school"
     )
@@ -91,7 +92,8 @@ def test_failures_that_grow_mail_the_school_once(
     assert len(smtp.messages) == 1
     body = smtp.messages[0].get_body(("plain",))
     assert body is not None
-    assert all(sid in body.get_content() for sid in learner_sids[:2])
+    failed = [snap.learners[int(parse_source_id(sid)[2])] for sid in learner_sids[:2]]
+    assert all(f"{p.first_name} {p.last_name} <{p.email}>" in body.get_content() for p in failed)
     # the run's figures in words (French, the default), never its count keys
     assert "Chiffres de l’exécution : créées " in body.get_content()
     assert "writes_planned" not in body.get_content() and "{" not in body.get_content()

@@ -7,15 +7,16 @@ state and the stored push state, at the instant the run planned for. No service 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from hpsync.audit.codec import pushed_from_json, remote_from_json, rules_from_json
 from hpsync.engine.desired import build_desired
 from hpsync.engine.diff import build_plan
+from hpsync.engine.explained import Change, Explained, explain_item, explain_rows
 from hpsync.engine.plan import Plan
 from hpsync.errors import UsageError
+from hpsync.locale import Reader
 from hpsync.model import Snapshot
 from hpsync.school.load import snapshot_from_school
 from hpsync.state import StateStore
@@ -73,55 +74,28 @@ def replay_run(store: StateStore, run_id: int) -> ReplayReport:
         adopt_sessions=rules.adopt_sessions,
     )
     report = ReplayReport(run_id, row.account, row.plan_hash, plan.plan_hash, plan)
-    recorded = {
-        i.item_key: _Content(i.action, i.summary, _changes_of(json.loads(i.details_json or "{}")))
-        for i in store.plan_items(run_id)
-        if i.kind != "anomaly"
-    }
-    replayed = {
-        i.key: _Content(i.action.value, i.summary, _changes_of(i.to_json()))
-        for i in plan.items
-        if i.action.value != "unchanged"
-    }
+    recorded = {i.key: i for i in explain_rows(store.plan_items(run_id)) if i.kind != "anomaly"}
+    replayed = {i.key: explain_item(i) for i in plan.items if i.action.value != "unchanged"}
+    reader = Reader("en", snapshot.base.timezone)
     for key in sorted(set(recorded) | set(replayed)):
         before, after = recorded.get(key), replayed.get(key)
-        if before != after:
-            report.differences.append(_difference(key, before, after))
+        if _content(before) != _content(after):
+            report.differences.append(_difference(key, before, after, reader))
     return report
 
 
-@dataclass(frozen=True, slots=True)
-class _Content:
-    """What an item says: its action, the record as a person knows it, field changes."""
-
-    action: str
-    summary: str
-    changes: tuple[tuple[str, str, str], ...]
-
-    def text(self) -> str:
-        fields = "; ".join(f"{name}: {old} → {new}" for name, old, new in self.changes)
-        return f"{self.action}" + (f" ({fields})" if fields else "")
+def _content(item: Explained | None) -> tuple[str, str, tuple[Change, ...]] | None:
+    """What an item says: its action, the record as the engine names it, field changes."""
+    return None if item is None else (item.action, item.summary, item.changes)
 
 
-def _changes_of(details: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
-    return tuple(
-        (str(c.get("field")), _short(c.get("before")), _short(c.get("after")))
-        for c in details.get("changes", [])
-    )
-
-
-def _short(value: object) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _difference(key: str, before: _Content | None, after: _Content | None) -> str:
-    """One differing item, named as a person knows it, with both versions' fields."""
-    who = (after or before).summary if (after or before) else ""  # type: ignore[union-attr]
-    name = f"{key} {who}".strip()
+def _difference(key: str, before: Explained | None, after: Explained | None, reader: Reader) -> str:
+    """One differing item, named as every face names it, with both versions' fields."""
+    either = after or before
+    name = f"{key} {either.name(reader)}".strip() if either else key
     return (
-        f"{name}: recorded {before.text() if before else '-'}; "
-        f"replayed {after.text() if after else '-'}"
+        f"{name}: recorded {before.what(reader) if before else '-'}; "
+        f"replayed {after.what(reader) if after else '-'}"
     )
 
 

@@ -171,7 +171,7 @@ def plan_now_for(config_path: Path) -> Callable[[str], str]:
             setup = ctx.account(account)
             snapshot = ctx.hyperplanning.read_snapshot()
             (outcome,) = raise_first(ctx.sync_down([setup], snapshot, dry_run=True))
-            return render_plan(outcome.planned.plan)
+            return render_plan(outcome.planned.plan, zone=snapshot.base.timezone)
 
     return plan
 

@@ -16,7 +16,12 @@ from hpsync import clock
 from hpsync.bootstrap import Services, open_context
 from hpsync.engine.desired import build_desired
 from hpsync.engine.explain import explain_learner, explain_session
-from hpsync.engine.render import render_anomalies, render_plan
+from hpsync.engine.render import (
+    explained_items,
+    render_anomalies,
+    render_items,
+    render_plan,
+)
 from hpsync.errors import GuardRefused, HpsyncError, UsageError
 from hpsync.labels import counts_sentence
 from hpsync.locale import Reader
@@ -95,10 +100,12 @@ def _down(
                 err=True,
             )
         if as_json:
-            typer.echo(json.dumps([_down_json(r) for r in results], indent=2, ensure_ascii=False))
+            zone = snapshot.base.timezone
+            bodies = [_down_json(r, zone) for r in results]
+            typer.echo(json.dumps(bodies, indent=2, ensure_ascii=False))
         else:
             for result in results:
-                typer.echo(render_plan(result.planned.plan))
+                typer.echo(render_plan(result.planned.plan, zone=snapshot.base.timezone))
                 if result.result is not None:
                     figures = counts_sentence(result.counts, Reader("en"))
                     typer.echo(f"outcome: {result.outcome}; {figures}")
@@ -127,6 +134,7 @@ def _impact(
     with open_context(new) as ctx:
         setups = ctx.selected(account)  # unknown account: refused before reading
         snapshot = _snapshot(ctx, as_json)
+        reader = Reader("en", snapshot.base.timezone)
         dry = raise_first(ctx.sync_down(setups, snapshot, dry_run=True))
         for setup, outcome in zip(setups, dry, strict=True):
             planned = outcome.planned.plan
@@ -145,6 +153,7 @@ def _impact(
                     "gained": moved.gained,
                     "lost": moved.lost,
                     "changed": moved.changed,
+                    "items": explained_items(planned, reader),
                 }
             )
             if not as_json:
@@ -155,6 +164,7 @@ def _impact(
                     f"{counts['protected']} kept as they are (past, locked or signed sheets)"
                 )
                 typer.echo("\n".join(moved.lines()[1:]))
+                typer.echo("\n".join(render_items(planned, reader)))
     if as_json:
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
@@ -215,9 +225,12 @@ def _previous_json(one: PreviousOutcome) -> dict[str, Any]:
     }
 
 
-def _down_json(result: DownOutcome) -> dict[str, Any]:
+def _down_json(result: DownOutcome, zone: str) -> dict[str, Any]:
+    """The plan as data, its run and figures, and each item explained (``explained``: the
+    names and lines every face shows; outside the plan hash)."""
     body = result.planned.plan.to_json()
     body.update({"run_id": result.run_id, "outcome": result.outcome, "counts": result.counts})
+    body["explained"] = explained_items(result.planned.plan, Reader("en", zone))
     return body
 
 

@@ -15,7 +15,12 @@ from zoneinfo import ZoneInfo
 import typer
 
 from hpsync import clock
+from hpsync.engine.explained import explain_rows
 from hpsync.errors import UsageError
+from hpsync.locale import Reader
+
+SHOWN_ACTIONS = ("remove", "forget", "adopt", "protected")  # create/update: see --json
+SHOWN_PER_ACTION = 20
 
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="Configuration file.", envvar="HPSYNC_CONFIG")
@@ -61,16 +66,19 @@ def show_run(store: Any, run_id: int, zone: str = "UTC") -> list[str]:
     outcomes = Counter(i.outcome for i in items)
     lines.append("plan " + ", ".join(f"{n} {k}" for k, n in sorted(actions.items())))
     lines.append("outcomes " + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())))
-    for i in items:
-        if i.outcome == "failed":
-            lines.append(f"  failed {i.item_key}: {i.message}")
-    for action in ("remove", "forget", "adopt", "protected"):
-        shown = [i for i in items if i.action == action]
-        for i in shown[:20]:
-            reason = json.loads(i.details_json or "{}").get("reason", "")
-            lines.append(f"  {action:<9} {i.kind:<8} {i.summary or i.item_key}  ({reason})")
-        if len(shown) > 20:
-            lines.append(f"  ... and {len(shown) - 20} more {action}")
+    reader = Reader("en", zone)
+    explained = [e for e in explain_rows(items) if e.kind != "anomaly"]
+    for e in explained:
+        if e.outcome == "failed":
+            lines += [f"  {line}" for line in e.lines(reader)]
+    for action in SHOWN_ACTIONS:
+        shown = [e for e in explained if e.action == action and e.outcome != "failed"]
+        for e in shown[:SHOWN_PER_ACTION]:
+            lines += [f"  {line}" for line in e.lines(reader)]
+        if len(shown) > SHOWN_PER_ACTION:
+            lines.append(
+                f"  ... and {len(shown) - SHOWN_PER_ACTION} more {action} (`--json` lists all)"
+            )
     inputs = run_inputs(store, run_id)
     if inputs is None:
         lines.append("inputs none recorded (dry run, up flow, or pruned)")
@@ -78,6 +86,28 @@ def show_run(store: Any, run_id: int, zone: str = "UTC") -> list[str]:
         lines.append(f"plan hash {inputs.plan_hash}")
         lines += [f"input {role:<8} sha256:{d}" for role, d in inputs.digests().items()]
     return lines
+
+
+def show_run_json(store: Any, run_id: int, zone: str = "UTC") -> dict[str, Any]:
+    """`hpsync runs show --json`: the run and every item, in the explained dict form (its
+    ``text`` the very lines the text form, the dashboard and the e-mails show)."""
+    run = store.get_run(run_id)
+    if run is None:
+        raise UsageError(f"no run {run_id}", hint="list them with `hpsync runs`")
+    reader = Reader("en", zone)
+    return {
+        "run_id": run.run_id,
+        "account": run.account,
+        "flow": run.flow,
+        "dry_run": run.dry_run,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "outcome": run.outcome,
+        "error": run.error,
+        "counts": run.counts,
+        "meta": run.meta,
+        "items": [e.as_json(reader) for e in explain_rows(store.plan_items(run_id))],
+    }
 
 
 def _replace_runs(app: typer.Typer) -> None:
@@ -107,7 +137,11 @@ def _replace_runs(app: typer.Typer) -> None:
         listing.callback(config=config, account=account, as_json=as_json)
 
     @group.command("show")
-    def show(run_id: int, config: ConfigOpt) -> None:
+    def show(
+        run_id: int,
+        config: ConfigOpt,
+        as_json: Annotated[bool, typer.Option("--json", help="Every item, as data.")] = False,
+    ) -> None:
         """One run: plan summary, counts, outcomes, inputs' hashes, forced/reason/by."""
         from hpsync.state import StateStore
 
@@ -116,7 +150,11 @@ def _replace_runs(app: typer.Typer) -> None:
             run = store.get_run(run_id)
             account = next((a for a in cfg.accounts if run and a.name == run.account), None)
             zone = cfg.account_zone(account) if account else cfg.timezone
-            typer.echo("\n".join(show_run(store, run_id, zone)))
+            if as_json:
+                body = show_run_json(store, run_id, zone)
+                typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+            else:
+                typer.echo("\n".join(show_run(store, run_id, zone)))
 
     @group.command("prune")
     def prune_cmd(

@@ -26,7 +26,7 @@ from hpsync.engine.adopt import (
 )
 from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredState
 from hpsync.engine.gcpause import gc_paused
-from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
+from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem, Who
 from hpsync.engine.remote import RemoteRecord, RemoteState
 from hpsync.hashing import canonical_and_hash, content_hash
 from hpsync.model import Kind
@@ -186,6 +186,7 @@ def _diff_kind(
                 "",
                 record.remote_id,
                 summary=_remote_summary(record),
+                who=remote_who(record),
                 drift="hand_made",
                 reason=f"created {origin} in Edusign, not by hpsync: left alone",
             )
@@ -347,6 +348,7 @@ def _removal(
 ) -> PlanItem:
     found = _find(sid, last, have, by_api)
     summary = _remote_summary(found) if found is not None else ""
+    who = remote_who(found) if found is not None else None
     if found is not None and found.archived:
         if last is not None:  # archived, but the journal never heard (its answer was lost)
             return PlanItem(kind, Action.FORGET, sid, found.remote_id, reason="already archived")
@@ -369,6 +371,7 @@ def _removal(
             sid,
             found.remote_id,
             summary=summary,
+            who=who,
             reason=f"removed from the planning but the sheet is {why}: kept, please check",
         )
     verb = "archived" if kind in {Kind.LEARNER, Kind.TRAINER, Kind.TUTOR} else "deleted"
@@ -378,6 +381,7 @@ def _removal(
         sid,
         found.remote_id,
         summary=summary,
+        who=who,
         reason=f"no longer in the planning: {verb}",
     )
 
@@ -391,6 +395,24 @@ def _remote_summary(record: RemoteRecord) -> str:
     name = str(fields.get("name") or "")
     start = fields.get("start")
     return f"{name} @ {str(start)[:16]}" if start else name
+
+
+def remote_who(record: RemoteRecord) -> Who:
+    """The record found on Edusign as a person knows it (the planning no longer has it)."""
+    fields = record.fields
+    if "email" in fields or "first_name" in fields:
+        first, last = fields.get("first_name") or "", fields.get("last_name") or ""
+        return Who(f"{first} {last}".strip(), str(fields.get("email") or ""))
+    start = fields.get("start")
+    when = None
+    if isinstance(start, datetime):
+        when = start
+    elif isinstance(start, str) and start:
+        try:
+            when = datetime.fromisoformat(start)
+        except ValueError:
+            when = None
+    return Who(str(fields.get("name") or ""), start=when)
 
 
 def keep_people_of_kept_sheets(
@@ -437,6 +459,7 @@ def _kept(item: PlanItem, needed: Mapping[str, int]) -> PlanItem:
         item.sid,
         item.remote_id,
         summary=item.summary,
+        who=item.who,
         reason=f"no longer in the planning, but still on {needed[item.sid]} open sheet(s) that "
         "stay on Edusign: not archived, please check",
     )

@@ -14,8 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from hpsync.engine.explained import explain_item
 from hpsync.engine.plan import Action, Plan, PlanItem
 from hpsync.errors import GuardRefused
+from hpsync.locale import Reader
 from hpsync.model import Kind
 
 KINDS = (Kind.LEARNER, Kind.TRAINER, Kind.TUTOR, Kind.GROUP, Kind.SESSION)
@@ -103,8 +105,10 @@ def evaluate(
     today: date,
     source: SourceFigures | None = None,
     previous: SourceFigures | None = None,
+    zone: str = "UTC",
 ) -> GuardVerdict:
-    """Check the plan against the account's guards (``today``: the school's local date)."""
+    """Check the plan against the account's guards (``today``: the school's local date;
+    ``zone``: where the sessions named in a refusal are dated)."""
     reasons: list[str] = []
     held = sum(plan.held.values())
     removals = [item for item in plan.items if item.action is Action.REMOVE]
@@ -119,7 +123,7 @@ def evaluate(
         reasons.append(
             f"additions-only mode is on{until} and the plan removes {len(removals)} record(s)"
         )
-    reasons.extend(_kind_limits(plan, policy, removals))
+    reasons.extend(_kind_limits(plan, policy, removals, Reader("en", zone)))
     if source is not None and previous is not None:
         reasons.extend(source_shrink(previous, source, policy))
     if held >= policy.min_held_for_share and removals:
@@ -137,7 +141,9 @@ def evaluate(
     return GuardVerdict(tuple(reasons))
 
 
-def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> list[str]:
+def _kind_limits(
+    plan: Plan, policy: GuardPolicy, removals: list[PlanItem], reader: Reader
+) -> list[str]:
     """Reasons from the per-kind limits: a count always; a share of what is held, or, for a
     kind held by fewer than ``min_held_for_share``, more than ``SMALL_FLOOR`` removals."""
     reasons: list[str] = []
@@ -148,7 +154,7 @@ def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> l
         if not gone or limit is None:
             continue
         held = plan.held.get(kind, 0)
-        who = _names([r for r in removals if r.kind.value == kind])
+        who = _names([r for r in removals if r.kind.value == kind], reader)
         if limit.max_removals is not None and gone > limit.max_removals:
             reasons.append(
                 f"the plan removes {gone} {kind}(s), above the {kind} limit of "
@@ -165,9 +171,10 @@ def _kind_limits(plan: Plan, policy: GuardPolicy, removals: list[PlanItem]) -> l
     return reasons
 
 
-def _names(items: list[PlanItem], shown: int = 5) -> str:
-    """The first records removed, as a person knows them (name, e-mail, session date)."""
-    named = [i.summary or i.sid or i.remote_id for i in items[:shown]]
+def _names(items: list[PlanItem], reader: Reader, shown: int = 5) -> str:
+    """The first records removed, named as every face names them (``explained``: name and
+    e-mail, a session's name and local start)."""
+    named = [explain_item(i).name(reader) for i in items[:shown]]
     if not named:
         return ""
     more = f", and {len(items) - shown} more (`hpsync plan`)" if len(items) > shown else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from hpsync.engine.desired import Desired
@@ -44,6 +45,17 @@ class FieldChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Who:
+    """A record as a person knows it: a person's name and e-mail, a session's name and
+    start, a group's name. Kept apart from ``summary`` so each face can write the start in
+    its reader's zone and language."""
+
+    name: str = ""
+    email: str = ""
+    start: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PlanItem:
     """One record's fate; ``drift`` says whether the target was edited by hand."""
 
@@ -57,6 +69,7 @@ class PlanItem:
     reason: str = ""
     content_hash: str = ""
     record: Desired | None = None
+    who: Who | None = None  # set for records only Edusign still has (removed, hand-made)
 
     @property
     def writes(self) -> bool:

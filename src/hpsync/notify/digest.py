@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from hpsync.alerts.deliver import Delivery, Outgoing, deliver
 from hpsync.alerts.mailer import Mailer
+from hpsync.engine.explained import explain_rows
 from hpsync.labels import flow_label, status_label
 from hpsync.locale import DEFAULT_LANGUAGE, Reader
 from hpsync.state import StateStore
@@ -111,9 +112,10 @@ def build_digest(
             )
     latest = next((r for r in recent if r.flow == "down"), None)
     if latest is not None:
-        out.anomalies = [
-            f"{i.source_id}: {i.summary}" + (f" ({i.message})" if i.message else "")
-            for i in store.plan_items(latest.run_id)
+        reader = Reader(language)
+        out.anomalies = [  # as ``runs show`` and the e-mails list a run's items
+            i.line(reader)
+            for i in explain_rows(store.plan_items(latest.run_id))
             if i.kind == "anomaly"
         ]
     return out

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from hpsync.alerts.deliver import Delivery, Outgoing, deliver
 from hpsync.alerts.mailer import Mailer, SmtpMailer
-from hpsync.labels import counts_sentence, flow_label, kind_label
+from hpsync.engine.explained import Explained, explain_rows
+from hpsync.labels import counts_sentence, flow_label
 from hpsync.locale import DEFAULT_LANGUAGE, Reader
 from hpsync.logging import get_logger
 from hpsync.state import StateStore
@@ -37,6 +38,7 @@ class Notifier:
     sender: str
     recipients: Mapping[str, Sequence[str]] = field(default_factory=dict)
     language: str = DEFAULT_LANGUAGE
+    zones: Mapping[str, str] = field(default_factory=dict)  # sessions' times, per account
 
 
 def recipients_of(account: AccountConfig) -> list[str]:
@@ -55,7 +57,11 @@ def notifier_from_config(config: Config, mailer: Mailer | None = None) -> Notifi
         password = config.smtp.password.resolve("smtp.password") if config.smtp.password else None
         mailer = SmtpMailer(config.smtp, password)
     return Notifier(
-        mailer, sender, {a.name: recipients_of(a) for a in config.accounts}, config.language
+        mailer,
+        sender,
+        {a.name: recipients_of(a) for a in config.accounts},
+        config.language,
+        {a.name: config.account_zone(a) for a in config.accounts},
     )
 
 
@@ -76,19 +82,31 @@ def _send(
     return deliver(store, account, outgoing, notifier.mailer, sender=notifier.sender, kind="alert")
 
 
-def _reader(notifier: Notifier | None) -> Reader:
-    return Reader(notifier.language if notifier else DEFAULT_LANGUAGE)
+def _reader(notifier: Notifier | None, account: str) -> Reader:
+    if notifier is None:
+        return Reader(DEFAULT_LANGUAGE)
+    zone = notifier.zones.get(account)
+    return Reader(notifier.language, zone) if zone else Reader(notifier.language)
 
 
 def _items(
-    store: StateStore, run_id: int, reader: Reader, *, action: str = "", outcome: str = ""
-) -> list[str]:
+    store: StateStore, run_id: int, *, action: str = "", outcome: str = ""
+) -> list[Explained]:
+    """The run's items, explained as ``runs show`` and the dashboard explain them."""
     return [
-        f"{kind_label(i.kind, reader, one=True)} {i.source_id} {i.summary}".rstrip()
-        + (f": {i.message}" if outcome and i.message else "")
-        for i in store.plan_items(run_id)
-        if (not action or i.action == action) and (not outcome or i.outcome == outcome)
+        item
+        for item in explain_rows(store.plan_items(run_id))
+        if (not action or item.action == action) and (not outcome or item.outcome == outcome)
     ]
+
+
+def _listed(items: Sequence[Explained], reader: Reader, limit: int = 100) -> list[str]:
+    """The first ``limit`` items, each its line then its field changes."""
+    out: list[str] = []
+    for item in items[:limit]:
+        first, *changes = item.lines(reader, indent="      ")
+        out += [f"  - {first}", *changes]
+    return out
 
 
 def on_guard_tripped(
@@ -98,9 +116,9 @@ def on_guard_tripped(
     run = store.get_run(run_id)
     if run is None or run.dry_run:
         return None
-    reader = _reader(notifier)
+    reader = _reader(notifier, account)
     _ = reader.gettext
-    removals = _items(store, run_id, reader, action="remove")
+    removals = _items(store, run_id, action="remove")
     text = "\n".join(
         [
             _(
@@ -113,7 +131,7 @@ def on_guard_tripped(
             _("Why: {error}", error=error),
             "",
             _("Removals planned ({n}):", n=len(removals)),
-            *[f"  - {line}" for line in removals[:100]],
+            *_listed(removals, reader),
             "",
             _("Review with `hpsync runs show {id}`. If intended, release with", id=run_id),
             _(
@@ -143,9 +161,9 @@ def on_run_finished(
     now = run.counts.get("failed", 0)
     if now <= before:
         return None
-    reader = _reader(notifier)
+    reader = _reader(notifier, account)
     _ = reader.gettext
-    failed = _items(store, run_id, reader, outcome="failed")
+    failed = _items(store, run_id, outcome="failed")
     text = "\n".join(
         [
             _(
@@ -158,7 +176,7 @@ def on_run_finished(
                 before=before,
             ),
             "",
-            *[f"  - {line}" for line in failed[:100]],
+            *_listed(failed, reader),
             "",
             _("Figures of the run: {figures}.", figures=counts_sentence(run.counts, reader)),
             _("Details: `hpsync runs show {id}`", id=run_id),

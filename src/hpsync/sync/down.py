@@ -110,6 +110,7 @@ def plan_account(
         source_learners=len(snapshot.learners),
         source_sessions=len(snapshot.sessions),
         today=now.astimezone(ZoneInfo(snapshot.base.timezone)).date(),
+        zone=snapshot.base.timezone,
         source=source_figures(desired),
         previous=previous,
     )

@@ -30,6 +30,7 @@ from hpsync.audit.record import ReadRecorder, record_inputs
 from hpsync.audit.up_inputs import record_up_inputs
 from hpsync.engine.apply import ApplyResult
 from hpsync.engine.approval import check_approved
+from hpsync.engine.explained import who_json, who_of
 from hpsync.engine.guards import GuardPolicy, SourceFigures
 from hpsync.engine.plan import Action, Plan
 from hpsync.errors import GuardRefused, HpsyncError, LeaseHeld, MissingCapability, PlanChanged
@@ -216,6 +217,7 @@ def plan_rows(plan: Plan) -> list[PlanItemRow]:
                     "reason": item.reason,
                     "drift": item.drift,
                     "changes": item.to_json()["changes"],
+                    "who": who_json(who_of(item)),
                 },
                 ensure_ascii=False,
             ),
@@ -337,7 +339,7 @@ def run_down(
                 )
             out = DownOutcome(run_id, planned)
             if approved is not None and not dry_run:
-                check_approved(approved, planned.plan)
+                check_approved(approved, planned.plan, zone=snapshot.base.timezone)
             if dry_run:
                 out.counts = {**down_counts(planned.plan, None), **planned.read_counts()}
                 store.finish_run(run_id, "planned", out.counts)

@@ -77,6 +77,9 @@ def helpers(reader: Reader, now: datetime, zones: Mapping[str, str]) -> dict[str
         "kind": lambda value, one=False: labels.kind_label(value, reader, one=one),
         "flow": lambda value: labels.flow_label(value, reader),
         "drift": lambda value: labels.drift_label(value, reader),
+        # A plan item as every face names it (``engine.explained``), times in the account's zone.
+        "named": lambda item, account=None: item.name(in_zone(account)),
+        "changes": lambda item, account=None: item.change_texts(in_zone(account)),
         "outcome": lambda item: labels.outcome_label(
             item.action, item.outcome, item.reason, reader
         ),

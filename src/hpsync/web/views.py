@@ -6,13 +6,13 @@ run's plan is grouped, which items count as drift, how anomalies are gathered.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from hpsync.engine.explained import Explained, details, explain_row
 from hpsync.locale import N_
 from hpsync.secrets import redact
 from hpsync.state.marks import NotificationRow
@@ -33,35 +33,8 @@ class Health:
     last_good: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One field: the value the target has, the value the planning wants."""
-
-    field: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True, slots=True)
-class ItemView:
-    """A plan item with its stored explanation decoded."""
-
-    key: str
-    kind: str
-    action: str
-    source_id: str
-    remote_id: str
-    summary: str
-    reason: str
-    drift: str
-    changes: tuple[Change, ...]
-    outcome: str
-    message: str
-
-    @property
-    def is_drift(self) -> bool:
-        """Written by hpsync, then changed by hand (a hand-made record is not drift)."""
-        return bool(self.drift) and self.drift != "hand_made"
+# A plan item on a page is the one explanation every face shows (``engine.explained``).
+ItemView = Explained
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,57 +60,21 @@ class RunView:
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
-def _text(value: Any) -> str:
-    """A field value as a reader sees it: strings bare, the rest as compact JSON."""
-    if value is None:
-        return "∅"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _details(raw: str) -> dict[str, Any]:
-    """Decode details_json; a damaged row still shows, without its explanation."""
-    try:
-        value = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def item_view(row: PlanItemRow) -> ItemView:
-    """Decode one stored plan item."""
-    details = _details(row.details_json)
-    changes = tuple(
-        Change(str(c.get("field", "?")), _text(c.get("before")), _text(c.get("after")))
-        for c in details.get("changes") or ()
-        if isinstance(c, dict)
-    )
-    return ItemView(
-        key=row.item_key,
-        kind=row.kind,
-        action=row.action,
-        source_id=row.source_id,
-        remote_id=row.remote_id,
-        summary=row.summary,
-        reason=str(details.get("reason") or ""),
-        drift=str(details.get("drift") or ""),
-        changes=changes,
-        outcome=row.outcome,
-        message=row.message,
-    )
+    """Decode one stored plan item (a damaged row still shows, without its explanation)."""
+    return explain_row(row)
 
 
 def anomaly_view(account: str, run_id: int, row: PlanItemRow) -> AnomalyView:
     """Decode one anomaly stored as a plan item of kind ``anomaly``."""
-    details = _details(row.details_json)
-    blocks = details.get("blocks")
+    found = details(row.details_json)
+    blocks = found.get("blocks")
     return AnomalyView(
         account=account,
         run_id=run_id,
         code=row.action,
         record=row.source_id,
-        label=str(details.get("label") or row.message or ""),
+        label=str(found.get("label") or row.message or ""),
         message=row.summary,
         blocks=blocks if isinstance(blocks, int) else 0,
     )
