@@ -101,7 +101,7 @@ def _down(
             )
         if as_json:
             zone = snapshot.base.timezone
-            bodies = [_down_json(r, zone) for r in results]
+            bodies = [_down_json(r, zone, explain=dry_run) for r in results]
             typer.echo(json.dumps(bodies, indent=2, ensure_ascii=False))
         else:
             for result in results:
@@ -225,12 +225,15 @@ def _previous_json(one: PreviousOutcome) -> dict[str, Any]:
     }
 
 
-def _down_json(result: DownOutcome, zone: str) -> dict[str, Any]:
-    """The plan as data, its run and figures, and each item explained (``explained``: the
-    names and lines every face shows; outside the plan hash)."""
+def _down_json(result: DownOutcome, zone: str, *, explain: bool) -> dict[str, Any]:
+    """The plan as data, its run and figures; for a preview (``plan --json``) each item
+    explained too (``explained``: the names and lines every face shows; outside the plan
+    hash). A sync's items are explained by ``runs show RUN --json``: an initial sync's
+    JSON would otherwise carry every session twice (an L school: 5 s and 40 MB more)."""
     body = result.planned.plan.to_json()
     body.update({"run_id": result.run_id, "outcome": result.outcome, "counts": result.counts})
-    body["explained"] = explained_items(result.planned.plan, Reader("en", zone))
+    if explain:
+        body["explained"] = explained_items(result.planned.plan, Reader("en", zone))
     return body
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from hpsync.edusign.ratelimit import DEFAULT_LIMITS, Budget, RateLimiter, RouteClass
+from hpsync.edusign.ratelimit import DEFAULT_LIMITS, Budget, RateLimiter, RouteClass, bucket_size
 from hpsync.secrets import Secret
 
 _RESERVE = """
@@ -41,13 +41,6 @@ return tostring(-tokens / rate)
 def fingerprint(api_key: Secret) -> str:
     """What identifies a key in Redis: a digest prefix, never the key."""
     return hashlib.sha256(api_key.reveal().encode()).hexdigest()[:16]
-
-
-def bucket_size(budget: Budget, margin: float = 0.9) -> tuple[float, float]:
-    """(capacity, tokens per second), exactly as the in-process bucket sizes itself."""
-    allowed = max(1.0, budget.limit * margin)
-    capacity = max(1.0, float(int(allowed * 0.1)))
-    return capacity, max(allowed - capacity, 0.05) / budget.window
 
 
 class RedisRateLimiter(RateLimiter):
