@@ -7,6 +7,7 @@ The client here is an in-memory Edusign that honours (or ignores) the course lis
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -57,6 +58,9 @@ class Edusign:
 
     def server_time(self) -> datetime:
         return t(20, 12)
+
+    def iter_courses(self, start: date, end: date, **filters: Any) -> Iterator[Course]:
+        yield from self.list_courses(start, end, **filters)
 
     def list_courses(self, start: date, end: date, **filters: Any) -> list[Course]:
         updated = filters.get("date_updated")

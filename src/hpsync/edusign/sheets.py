@@ -12,7 +12,7 @@ whole: every sheet of the window, as before.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date, datetime, timedelta
 
 from hpsync.attendance.statuses import SheetMark
@@ -44,15 +44,17 @@ class SheetReader:
         sheets: Collection[str] = (),
     ) -> SheetsRead:
         api, justified, absences = self._context()
+
+        def sheet(course: Course) -> Sheet:
+            return to_sheet(course, api, justified)
+
         mark = self.client.server_time()  # before the sheets: later edits are after it
-        courses, whole = self._changed(since, until, changed_since, relist_from, sheets, absences)
-        if courses is None:
-            courses = {c.id: c for c in self.client.list_courses(since.date(), until.date())}
-        return SheetsRead(
-            [to_sheet(c, api, justified) for c in courses.values()],
-            whole=whole,
-            watermark=mark,
+        found, whole = self._changed(
+            since, until, changed_since, relist_from, sheets, absences, sheet
         )
+        if found is None:  # each course becomes its sheet as its page arrives
+            found = {c.id: sheet(c) for c in self.client.iter_courses(since.date(), until.date())}
+        return SheetsRead(list(found.values()), whole=whole, watermark=mark)
 
     def one(self, course_id: str) -> Sheet:
         """One sheet, for a webhook event about it."""
@@ -76,9 +78,10 @@ class SheetReader:
         relist_from: datetime | None,
         asked: Collection[str],
         absences: list[JustifiedAbsence],
-    ) -> tuple[dict[str, Course] | None, bool]:
-        """The courses an incremental read needs, and whether they are every course of the
-        window (None: only a whole read is safe, still to be made)."""
+        sheet: Callable[[Course], Sheet],
+    ) -> tuple[dict[str, Sheet] | None, bool]:
+        """The sheets an incremental read needs, by course id, and whether they are every
+        sheet of the window (None: only a whole read is safe, still to be made)."""
         if changed_since is None or relist_from is None:
             return None, True
         day = changed_since.date() - timedelta(days=1)  # the filter counts whole days
@@ -86,23 +89,26 @@ class SheetReader:
         if any(p is None for p in periods):
             log.warning("a justified absence has no date: every sheet is read")
             return None, True
-        found = {
-            c.id: c
-            for c in self.client.list_courses(
-                since.date(), until.date(), date_updated=[day.isoformat(), NO_END.isoformat()]
-            )
-        }
-        if any(c.date_updated is not None and c.date_updated.date() < day for c in found.values()):
+        found: dict[str, Sheet] = {}
+        ignored = False
+        for course in self.client.iter_courses(
+            since.date(), until.date(), date_updated=[day.isoformat(), NO_END.isoformat()]
+        ):
+            updated = course.date_updated
+            ignored = ignored or (updated is not None and updated.date() < day)
+            found[course.id] = sheet(course)
+        if ignored:
             log.warning("the course list ignores dateUpdated: every sheet was read")
             return found, True  # what it answered is the whole window
         windows = [(max(since, relist_from).date(), until.date())]  # inverted: none
         windows += [p for p in periods if p is not None]
         for lo, hi in _merged(windows):
-            for course in self.client.list_courses(lo, hi):
-                found.setdefault(course.id, course)
+            for course in self.client.iter_courses(lo, hi):
+                if course.id not in found:
+                    found[course.id] = sheet(course)
         for course_id in sorted(set(asked) - set(found)):
             try:
-                found[course_id] = self.client.get_course(course_id)
+                found[course_id] = sheet(self.client.get_course(course_id))
             except RecordError:
                 continue  # deleted on Edusign: nothing left to read
         return found, False
