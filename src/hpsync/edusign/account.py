@@ -93,7 +93,7 @@ class EdusignAccount:
         state.complete.add(Kind.TRAINER)
         mark = self.client.server_time()  # before the sheets: later edits are after it
         if changed_since is None:
-            for course in self.client.list_courses(since.date(), until.date()):
+            for course in self.client.iter_courses(since.date(), until.date()):
                 state.add(self._session(course, prof_api))
                 state.saw_update(course.date_updated)
             state.complete.add(Kind.SESSION)
@@ -117,11 +117,14 @@ class EdusignAccount:
         A service that ignores the filter answers every sheet: they are all kept, and the
         read counts as whole."""
         day = changed_since.date() - timedelta(days=1)
-        found = self.client.list_courses(
+        found = self.client.iter_courses(
             since.date(), until.date(), date_updated=[day.isoformat(), "2099-12-31"]
         )
-        ignored = any(c.date_updated is not None and c.date_updated.date() < day for c in found)
-        for course in found:
+        ignored = False
+        for course in found:  # streamed: only the remote record of each sheet is kept
+            ignored = ignored or (
+                course.date_updated is not None and course.date_updated.date() < day
+            )
             state.records.setdefault(Kind.SESSION, {})[course.id] = self._session(course, prof_api)
             state.saw_update(course.date_updated)
         if ignored:
