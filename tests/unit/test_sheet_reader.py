@@ -7,6 +7,7 @@ The client here is an in-memory Edusign that honours (or ignores) the course lis
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -66,6 +67,9 @@ class Edusign:
             lo = date.fromisoformat(updated[0])
             out = [c for c in out if c.date_updated and c.date_updated.date() >= lo]
         return out
+
+    def iter_courses(self, start: date, end: date, **filters: Any) -> Iterator[Course]:
+        return iter(self.list_courses(start, end, **filters))
 
     def get_course(self, course_id: str) -> Course:
         self.fetched.append(course_id)
