@@ -121,16 +121,19 @@ def _in_sync(desired: DesiredState) -> tuple[RemoteState, dict[tuple[Kind, str],
     """The remote state and the journal of an account that holds exactly ``desired``."""
     from hpsync.engine.desired import KIND_ORDER
     from hpsync.engine.diff import Pushed
-    from hpsync.engine.remote import RemoteRecord, RemoteState
+    from hpsync.engine.remote import RemoteFields, RemoteRecord, RemoteState
     from hpsync.hashing import canonical, content_hash
+    from hpsync.shared_values import SharedValues
 
     remote = RemoteState()
+    shared = SharedValues()  # as the Edusign adapter holds equal rosters of one read once
     pushed: dict[tuple[Kind, str], Pushed] = {}
     for kind in KIND_ORDER:
         remote.complete.add(kind)
         for n, (sid, record) in enumerate(desired.of(kind).items()):
             rid = f"r{kind.value}{n}"
-            remote.add(RemoteRecord(kind, rid, sid, canonical(record)))
+            fields = RemoteFields.of(canonical(record), shared)
+            remote.add(RemoteRecord(kind, rid, sid, fields))
             pushed[(kind, sid)] = Pushed(rid, content_hash(record))
     return remote, pushed
 

@@ -92,13 +92,26 @@ def canonical_and_hash(record: Any) -> tuple[dict[str, Any], str]:
     return fields, hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def canonical_values_and_hash(record: Any) -> tuple[tuple[str, ...], tuple[Any, ...], str]:
+    """The names and values of ``canonical(record)``, and ``content_hash(record)``: no dict
+    made, and a tuple of strings (a roster) given as the tuple itself, not as a list.
+
+    What the diff compares with a record read from the target (``RemoteFields.same``);
+    only a record that differs needs ``canonical``.
+    """
+    names, values, text = _compiled(record.__class__).values(record)
+    return names, values, hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Compiled:
-    """The functions behind ``canonical``, ``content_hash`` and ``canonical_and_hash``."""
+    """The functions behind ``canonical``, ``content_hash``, ``canonical_and_hash`` and
+    ``canonical_values_and_hash``."""
 
     canonical: Callable[[Any], dict[str, Any]]
     text: Callable[[Any], str]
     both: Callable[[Any], tuple[dict[str, Any], str]]
+    values: Callable[[Any], tuple[tuple[str, ...], tuple[Any, ...], str]]
 
 
 #: How one field becomes canonical (``v`` its value, ``c`` the result) and how it is written
@@ -117,6 +130,7 @@ _BOTH = (
     "elif t is tuple: @c, @h = tb(v)\n"
     "else: @c = cv(v); @h = enc(@c) if type(@c) is str else ft(v)"
 )
+_VALUES = _BOTH.replace("@c, @h = tb(v)", "@c, @h = tv(v)")
 
 
 @cache
@@ -155,6 +169,9 @@ def _compiled(cls: type) -> _Compiled:
             "def both(r):",
             *(f"    {line}" for line in per_field(_BOTH)),
             f"    return {canonical_dict}, {text_expr}",
+            "def values(r):",
+            *(f"    {line}" for line in per_field(_VALUES)),
+            f"    return names, ({''.join(f'c{n}, ' for n in range(len(names)))}), {text_expr}",
         ]
     )
     scope: dict[str, Any] = {
@@ -165,10 +182,12 @@ def _compiled(cls: type) -> _Compiled:
         "ft": _json_text,
         "tt": _tuple_field_text,
         "tb": _tuple_both,
+        "tv": _tuple_values,
         "ut": _utc_text,
+        "names": names,
     }
     exec(compile(source, f"<hashing of {cls.__qualname__}>", "exec"), scope)  # noqa: S102
-    return _Compiled(scope["canonical"], scope["text"], scope["both"])
+    return _Compiled(scope["canonical"], scope["text"], scope["both"], scope["values"])
 
 
 @cache
@@ -193,6 +212,18 @@ def _tuple_both(value: tuple[Any, ...]) -> tuple[Any, str]:
     if text is not None:
         return list(value), text
     return canonical_value(value), _tuple_field_text(value)
+
+
+def _tuple_values(value: tuple[Any, ...]) -> tuple[tuple[Any, ...], str]:
+    """``_tuple_both`` with the canonical list as a tuple: the tuple itself when it holds
+    strings (its text is in the memo)."""
+    try:
+        text = _TUPLE_TEXTS.get(value)
+    except TypeError:  # unhashable items
+        text = None
+    if text is not None:
+        return value, text
+    return tuple(canonical_value(value)), _tuple_field_text(value)
 
 
 def _tuple_field_text(value: tuple[Any, ...]) -> str:

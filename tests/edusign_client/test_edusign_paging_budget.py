@@ -79,6 +79,19 @@ def test_list_courses_pages_through_40_per_page(fake: FakeEdusign, make_client: 
     assert fake.count("GET", "/v1/course") == 3
 
 
+def test_iter_courses_reads_a_page_at_a_time(fake: FakeEdusign, make_client: MakeClient) -> None:
+    """The streamed list asks for the next page only once the previous one is consumed (a
+    reader of 300k sheets never holds them all as models) and yields what the list has."""
+    for n in range(95):
+        _course(fake, n, date(2025, 1, 6))
+    courses = make_client().iter_courses(date(2025, 1, 1), date(2025, 1, 31))
+    first = [next(courses) for _ in range(40)]
+    assert fake.count("GET", "/v1/course") == 1
+    rest = list(courses)
+    assert fake.count("GET", "/v1/course") == 3
+    assert sorted(c.id for c in first + rest) == sorted(fake.courses)
+
+
 def test_long_windows_are_split_under_90_days_without_duplicates(
     fake: FakeEdusign, make_client: MakeClient
 ) -> None:

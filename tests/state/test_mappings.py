@@ -37,6 +37,17 @@ def test_put_get_and_list_mappings(store: StateStore) -> None:
     ]  # fmt: skip
 
 
+def test_active_mappings_stream_the_accounts_live_rows(store: StateStore) -> None:
+    """What the journal is read from: the account's active rows only, as plain tuples."""
+    store.put_mappings("nord", [m("nord", "learner", "L1", "r1", "h1"),
+                                m("nord", "session", "C1", "r2", "h2"),
+                                replace(m("nord", "learner", "L2"), state="archived")])  # fmt: skip
+    store.put_mappings("sud", [m("sud", "learner", "L1", "r3", "h3")])
+    assert sorted(store.active_mappings("nord")) == [
+        ("learner", "L1", "r1", "h1"), ("session", "C1", "r2", "h2"),
+    ]  # fmt: skip
+
+
 def test_put_mappings_upserts(store: StateStore) -> None:
     """Putting a mapping again replaces its remote id, hash, state and fingerprint."""
     store.put_mappings("nord", [m("nord", "learner", "L1", "r1", "old")])

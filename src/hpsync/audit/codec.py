@@ -66,7 +66,7 @@ def remote_to_json(state: RemoteState) -> dict[str, Any]:
                 {
                     "remote_id": r.remote_id,
                     "api_id": r.api_id,
-                    "fields": encode(r.fields),
+                    "fields": encode(dict(r.fields)),
                     "archived": r.archived,
                     "locked": r.locked,
                     "signed": r.signed,

@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from hpsync.edusign import EdusignClient
 from hpsync.edusign.inputs import CourseInput, GroupInput, ProfessorInput, StudentInput
@@ -27,18 +26,22 @@ from hpsync.engine.desired import (
     DesiredTrainer,
 )
 from hpsync.engine.plan import Action, PlanItem
-from hpsync.engine.remote import RemoteRecord, RemoteState
+from hpsync.engine.remote import RemoteFields, RemoteRecord, RemoteState
 from hpsync.errors import RecordError, RetriableRemoteError
 from hpsync.hashing import canonical_value
 from hpsync.logging import get_logger
 from hpsync.model import Kind
 from hpsync.ports import Sheet, SheetsRead, WriteOutcome
+from hpsync.shared_values import SharedValues
 
 log = get_logger("hpsync.edusign")
 
 #: Per-record calls (groups, tutors, people updates) in flight at once per batch. Edusign's
 #: answer takes tens of milliseconds or more; one at a time would stay under its budget.
 IN_FLIGHT = 4
+
+#: A sheet's fields, in the order of the desired session's (the diff compares them as is).
+SESSION_FIELDS = ("name", "start", "end", "trainer_sids", "room", "learner_sids", "description")
 
 
 class EdusignAccount:
@@ -54,6 +57,8 @@ class EdusignAccount:
         self._student_api: dict[str, str] = {}
         self._classrooms: dict[str, str] | None = None  # name (case ignored) -> Edusign id
         self._room_text_sticks: bool | None = None  # does v3 keep a free-text room?
+        #: equal names, rosters and instants of the sheets of one read, held once
+        self._shared = SharedValues()
 
     def _tutors(self) -> TutorDirectory:
         if self.tutors is None:
@@ -70,6 +75,7 @@ class EdusignAccount:
         sessions: Collection[str] = (),
     ) -> RemoteState:
         state = RemoteState()
+        self._shared = SharedValues()  # one per read: nothing kept from the last one
         students = self.client.list_students(include_archived=True)
         self._student_api = {s.id: s.api_id for s in students}
         offered = self.tutors is not None and self.tutors.available()
@@ -161,20 +167,28 @@ class EdusignAccount:
         return RemoteRecord(Kind.GROUP, g.id, g.api_id, fields, archived=g.hidden)
 
     def _session(self, c: Course, prof_api: Mapping[str, str]) -> RemoteRecord:
-        fields: dict[str, Any] = {
-            "name": c.name,
-            "start": canonical_value(c.start) if c.start else None,
-            "end": canonical_value(c.end) if c.end else None,
-            "trainer_sids": self._api(c.professor_ids, prof_api),
-            "room": c.classroom,
-            "learner_sids": sorted(
-                self._api([r.student_id for r in c.students], self._student_api)
-            ),
-            "description": c.description,
-        }
+        """A sheet as the diff sees it; its names, rosters and instants, repeated over a
+        big school's 300k sheets, are held once (``SharedValues``)."""
+        shared = self._shared
+        values = (
+            shared(c.name),
+            canonical_value(c.start) if c.start else None,
+            canonical_value(c.end) if c.end else None,
+            shared(tuple(self._api(c.professor_ids, prof_api))),
+            shared(c.classroom),
+            shared(tuple(sorted(self._api([r.student_id for r in c.students], self._student_api)))),
+            shared(c.description),
+        )
         signed = any(r.signature is not None for r in c.students)
+        end = shared.instant(c.end) if c.end is not None else None
         return RemoteRecord(
-            Kind.SESSION, c.id, c.api_id, fields, locked=c.locked, signed=signed, end=c.end
+            Kind.SESSION,
+            c.id,
+            c.api_id,
+            RemoteFields(SESSION_FIELDS, values),
+            locked=c.locked,
+            signed=signed,
+            end=end,
         )
 
     # -- writing -------------------------------------------------------------------------

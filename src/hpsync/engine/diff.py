@@ -27,8 +27,8 @@ from hpsync.engine.adopt import (
 from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredState
 from hpsync.engine.gcpause import gc_paused
 from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem, Who
-from hpsync.engine.remote import RemoteRecord, RemoteState
-from hpsync.hashing import canonical_and_hash, content_hash
+from hpsync.engine.remote import RemoteFields, RemoteRecord, RemoteState
+from hpsync.hashing import canonical, canonical_and_hash, canonical_values_and_hash, content_hash
 from hpsync.model import Kind
 
 PEOPLE = frozenset({Kind.LEARNER, Kind.TRAINER, Kind.TUTOR})
@@ -66,7 +66,7 @@ def _minutes(start: datetime, fold: int, zone: tzinfo | None) -> str:
     return start.isoformat(timespec="minutes")
 
 
-def _changes(want: dict[str, object], have: dict[str, object]) -> tuple[FieldChange, ...]:
+def _changes(want: dict[str, object], have: Mapping[str, object]) -> tuple[FieldChange, ...]:
     if want == have:  # the usual case once in sync: no field to look at one by one
         return ()
     return tuple(
@@ -262,7 +262,7 @@ def _diff_one(
     if found is None:
         digest = content_hash(want)
     else:
-        fields, digest = canonical_and_hash(want)
+        names, values, digest = canonical_values_and_hash(want)
 
     def make(action: Action = Action.UNCHANGED, **rest: Any) -> PlanItem:
         return PlanItem(
@@ -284,7 +284,15 @@ def _diff_one(
             "deleted by hand in Edusign: recreated" if last is not None else "new in Hyperplanning"
         )
         return make(action=Action.CREATE, drift=drift, reason=reason)
-    changes = _changes(fields, found.fields)
+    have = found.fields
+    if (
+        type(have) is RemoteFields
+        and (have.layout is names or have.layout == names)
+        and have.row == values
+    ):
+        changes: tuple[FieldChange, ...] = ()  # in sync: no dict of either side made
+    else:
+        changes = _changes(canonical(want), have)
     if found.api_id != sid:
         # Found through our mapping under another external id (re-keyed by the yearly
         # switch): rewrite the external id so lookups by it keep working.
@@ -422,8 +430,13 @@ def keep_people_of_kept_sheets(
     signed) that stays on Edusign — made by hand, or one of ours that this run leaves as it
     is: the sheet would lose its trainer, or a learner who must sign it. Sheets of a
     previous base (``prefix`` names this one) are history and hold nobody back."""
+    leaving = {
+        i.sid for i in items if i.action is Action.REMOVE and i.kind in (Kind.TRAINER, Kind.LEARNER)
+    }
+    if not leaving:  # nobody to archive, nobody to keep (every resync without a leaver)
+        return items
     planned = {i.remote_id: i for i in items if i.kind is Kind.SESSION and i.remote_id}
-    needed: dict[str, int] = {}
+    seats: Counter[tuple[str, ...]] = Counter()  # rosters are shared: counted once each
     for record in remote.of(Kind.SESSION).values():
         item = planned.get(record.remote_id)
         if record.archived or (item is not None and item.action is Action.REMOVE):
@@ -433,14 +446,21 @@ def keep_people_of_kept_sheets(
         if record.locked or record.signed or (record.end is not None and record.end <= now):
             continue  # only open sheets, still to be signed, need their people
         if item is not None and item.writes and isinstance(item.record, DesiredSession):
-            people: tuple[str, ...] = (*item.record.trainer_sids, *item.record.learner_sids)
+            seats[item.record.trainer_sids] += 1
+            seats[item.record.learner_sids] += 1
         else:  # left as it is on Edusign
-            people = (
-                *record.fields.get("trainer_sids", ()),
-                *record.fields.get("learner_sids", ()),
-            )
+            fields = record.fields
+            if type(fields) is RemoteFields:  # the tuples held, not lists made from them
+                seats[fields.ids("trainer_sids")] += 1
+                seats[fields.ids("learner_sids")] += 1
+            else:
+                seats[tuple(fields.get("trainer_sids", ()))] += 1
+                seats[tuple(fields.get("learner_sids", ()))] += 1
+    needed: dict[str, int] = {}
+    for people, times in seats.items():
         for sid in people:
-            needed[sid] = needed.get(sid, 0) + 1
+            if sid in leaving:
+                needed[sid] = needed.get(sid, 0) + times
     if not needed:
         return items
     return [_kept(item, needed) for item in items]

@@ -7,11 +7,93 @@ so the diff compares like with like.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from hpsync.model import Kind
+from hpsync.shared_values import SharedValues
+
+#: Field-name layouts seen (a handful: one per kind and adapter), held once.
+_LAYOUTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_LAYOUTS_MAX = 1024
+
+
+class RemoteFields(Mapping[str, Any]):
+    """A record's fields, read-only: its names (a layout shared by every record of its
+    kind) and a tuple of values, lists kept as tuples and handed out as lists.
+
+    A dict per record, with a list per roster, made a big account's 270k remote records
+    cost 700 bytes each; equal rosters are also held once when read with a ``shared`` table.
+    """
+
+    __slots__ = ("layout", "row")
+    __hash__ = None  # type: ignore[assignment]  # compared like the dict it stands for
+
+    def __init__(self, names: tuple[str, ...], values: tuple[Any, ...]) -> None:
+        if len(names) != len(values):
+            raise ValueError(f"{len(names)} field names for {len(values)} values")
+        layout = _LAYOUTS.get(names)
+        if layout is None:
+            layout = names
+            if len(_LAYOUTS) < _LAYOUTS_MAX:
+                _LAYOUTS[names] = names
+        #: the field names (one tuple per layout) and the values, in that order
+        self.layout: tuple[str, ...] = layout
+        self.row: tuple[Any, ...] = values
+
+    @classmethod
+    def of(cls, fields: Mapping[str, Any], shared: SharedValues | None = None) -> RemoteFields:
+        """The compact form of ``fields``; ``shared`` holds equal sequences once."""
+        if isinstance(fields, RemoteFields):
+            return fields
+        return cls(tuple(fields), tuple(_frozen(v, shared) for v in fields.values()))
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            value = self.row[self.layout.index(name)]
+        except ValueError:
+            raise KeyError(name) from None
+        return list(value) if type(value) is tuple else value
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.layout
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.layout)
+
+    def __len__(self) -> int:
+        return len(self.layout)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RemoteFields) and self.layout == other.layout:
+            return self.row == other.row
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"RemoteFields({dict(self.items())!r})"
+
+    def ids(self, name: str) -> tuple[Any, ...]:
+        """A sequence field as the tuple held (empty when absent): read without a copy."""
+        if name not in self.layout:
+            return ()
+        value = self.row[self.layout.index(name)]
+        return value if type(value) is tuple else tuple(value or ())
+
+
+def _frozen(value: Any, shared: SharedValues | None) -> Any:
+    if type(value) is not list and type(value) is not tuple:
+        return value
+    held = tuple(value)
+    if shared is not None:
+        try:
+            return shared(held)
+        except TypeError:  # unhashable items: kept as they are
+            return held
+    return held
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +103,15 @@ class RemoteRecord:
     kind: Kind
     remote_id: str
     api_id: str  # "" when the record was created by hand in Edusign
-    fields: dict[str, Any]
+    fields: Mapping[str, Any]  # given as a dict, held as RemoteFields
     archived: bool = False
     locked: bool = False
     signed: bool = False  # a session with at least one signature
     end: datetime | None = None  # sessions: when the sheet ends
+
+    def __post_init__(self) -> None:
+        if type(self.fields) is not RemoteFields:
+            object.__setattr__(self, "fields", RemoteFields.of(self.fields))
 
 
 @dataclass(slots=True)

@@ -136,6 +136,19 @@ class StateStore:
             rows = conn.execute(query.order_by(m.kind, m.source_id)).all()
         return [_mapping(r) for r in rows]
 
+    def active_mappings(self, account: str) -> Iterator[tuple[str, str, str, str]]:
+        """``(kind, source_id, remote_id, content_hash)`` of the account's active mappings,
+        streamed: the journal of a big account (270k records) is read into the engine's
+        form without a MappingRow, or a row object, per record held at once."""
+        m = t.mappings.c
+        query = (
+            select(m.kind, m.source_id, m.remote_id, m.content_hash)
+            .where(m.account == account, m.state == "active")
+            .execution_options(yield_per=5000)
+        )
+        with self._conn(write=False) as conn:
+            yield from ((k, s, r, h) for k, s, r, h in conn.execute(query))  # no Row kept
+
     def put_mappings(self, account: str, rows: Sequence[MappingRow]) -> None:
         """Insert or replace mappings in one transaction (one executemany)."""
         for row in rows:

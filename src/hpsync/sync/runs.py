@@ -337,6 +337,7 @@ def run_down(
                 record_inputs(
                     store, run_id, snapshot, setup.rules, reads, journal, planned.plan, now
                 )
+            reads.remote = None  # recorded: not held through the writes (300k records)
             out = DownOutcome(run_id, planned)
             if approved is not None and not dry_run:
                 check_approved(approved, planned.plan, zone=snapshot.base.timezone)

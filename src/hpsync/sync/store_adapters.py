@@ -29,10 +29,10 @@ class StoreJournal:
         self.clock = clock
 
     def pushed(self) -> dict[tuple[Kind, str], Pushed]:
+        kinds = {kind.value: kind for kind in Kind}
         return {
-            (Kind(row.kind), row.source_id): Pushed(row.remote_id, row.content_hash)
-            for row in self.store.mappings(self.account)
-            if row.state == "active"
+            (kinds[kind], sid): Pushed(remote_id, digest)
+            for kind, sid, remote_id, digest in self.store.active_mappings(self.account)
         }
 
     def commit(self, kind: Kind, results: Sequence[tuple[PlanItem, WriteOutcome]]) -> None:
