@@ -2,7 +2,7 @@
 ``hpsync attendance`` at random instants of every phase, rerun until a run completes, and
 compare with an uninterrupted run of the same school, for the v3 and the v1 API.
 
-Run: ``python -m bench.chaos [--size M] [--scale 50] [--kills 8] [--marks 5000]
+Run: ``python -m bench.chaos [--size M] [--scale 50] [--kills 8] [--min-kills 30] [--marks 5000]
 [--api both|v3|v1] [--seed 1]``.
 
 1. **Reference world** (per API): both emulators in-process, a generated school, one
@@ -292,6 +292,9 @@ def chaos(tmp: Path, args: argparse.Namespace, ref: dict[str, Any], api: str) ->
         }
 
 
+MAX_ROUNDS = 6
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.chaos")
     parser.add_argument("--size", default="M")
@@ -300,25 +303,39 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--marks", type=int, default=5_000)
     parser.add_argument("--api", choices=("both", "v3", "v1"), default="both")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--min-kills", type=int, default=30, help="more rounds until this many kills in all"
+    )
     parser.add_argument("--school-seed", type=int, default=7)
     args = parser.parse_args(argv)
     apis = ("v3", "v1") if args.api == "both" else (args.api,)
     tmp = Path(tempfile.mkdtemp(prefix="hpsync-chaos-"))
     started = time.monotonic()
     out: dict[str, Any] = {}
+    kills = 0
     try:
-        for api in apis:
-            print(f"chaos {api}: {args.size} school, rate ×{args.scale:g}, {args.kills} kills each")
-            ref = reference(tmp / f"reference-{api}", args, api)
-            print(
-                f"   reference: sync {ref['sync_wall_s']:.1f} s, {ref['es_writes']} Edusign "
-                f"writes; attendance {ref['up_wall_s']:.1f} s, {ref['hp_writes']} HP writes"
-            )
-            out[api] = chaos(tmp / f"chaos-{api}", args, ref, api)
-            report(api, args, out[api])
+        # A rerun that ends before its kill instant ends that command's loop, so a round may
+        # kill less than asked: rounds (new seeds) go on until ``--min-kills`` are reached.
+        for round_ in range(MAX_ROUNDS):
+            this = argparse.Namespace(**{**vars(args), "seed": args.seed + round_})
+            for api in apis:
+                name = api if round_ == 0 else f"{api}#{round_ + 1}"
+                print(
+                    f"chaos {name}: {args.size} school, rate ×{args.scale:g}, "
+                    f"{args.kills} kills each, seed {this.seed}"
+                )
+                ref = reference(tmp / f"reference-{name}", this, api)
+                print(
+                    f"   reference: sync {ref['sync_wall_s']:.1f} s, {ref['es_writes']} Edusign "
+                    f"writes; attendance {ref['up_wall_s']:.1f} s, {ref['hp_writes']} HP writes"
+                )
+                out[name] = chaos(tmp / f"chaos-{name}", this, ref, api)
+                report(name, this, out[name])
+            kills = sum(o[f]["kills"] for o in out.values() for f in ("down", "attendance"))
+            if kills >= args.min_kills:
+                break
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    kills = sum(o[f]["kills"] for o in out.values() for f in ("down", "attendance"))
     phases: Counter[str] = Counter()
     for o in out.values():
         for flow in ("down", "attendance"):
@@ -340,7 +357,7 @@ def main(argv: list[str]) -> int:
         "wall_s": round(time.monotonic() - started, 1),
     }
     print(
-        f"chaos total: {kills} kills ({dict(phases)}) over {', '.join(apis)}; duplicates "
+        f"chaos total: {kills} kills ({dict(phases)}) over {', '.join(out)}; duplicates "
         f"{summary['duplicates']}, differing records {summary['records_differing']}, lost marks "
         f"{summary['lost_marks']}, doubled marks {summary['doubled_marks']}"
     )
