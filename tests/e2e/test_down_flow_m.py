@@ -19,7 +19,7 @@ from .m_world import synced_m_world
 from .test_down_flow import sync_all
 
 # M-school size, not calendar: left out of the fixed-instant passes (`make test`)
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # an M school, CPU bound
 
 
 def test_m_school_resync_writes_nothing_and_one_percent_change_writes_only_those(
@@ -56,7 +56,6 @@ def test_m_school_resync_writes_nothing_and_one_percent_change_writes_only_those
         assert w.write_calls() - before <= batches  # one batch call per kind and account
 
 
-@pytest.mark.timeout(900)  # five full M syncs (one clean, three killed, one rerun): CPU bound
 def test_m_school_sigkill_then_rerun_equals_an_uninterrupted_sync(
     tmp_path: Path, synced_m: Path
 ) -> None:
