@@ -15,18 +15,19 @@ import httpx
 import pytest
 
 from .harness import ACCOUNTS, duplicates, world
+from .m_world import synced_m_world
 from .test_down_flow import sync_all
 
 # M-school size, not calendar: left out of the fixed-instant passes (`make test`)
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # an M school, CPU bound
 
 
 def test_m_school_resync_writes_nothing_and_one_percent_change_writes_only_those(
-    tmp_path: Path,
+    tmp_path: Path, synced_m: Path
 ) -> None:
-    """Second sync: 0 write calls; 1 % of sessions moved: the third sync writes only those."""
-    with world(tmp_path, size="M", seed=7) as w:
-        sync_all(w)
+    """Second sync: 0 write calls; 1 % of sessions moved: the third sync writes only those.
+    (The first sync is the session's one M sync, m_world.py: these emulators count from 0.)"""
+    with synced_m_world(tmp_path, synced_m) as w:
         before = w.write_calls()
         assert all(c["writes_planned"] == 0 for c in sync_all(w).values())
         assert w.write_calls() == before
@@ -55,14 +56,14 @@ def test_m_school_resync_writes_nothing_and_one_percent_change_writes_only_those
         assert w.write_calls() - before <= batches  # one batch call per kind and account
 
 
-@pytest.mark.timeout(900)  # five full M syncs (one clean, three killed, one rerun): CPU bound
-def test_m_school_sigkill_then_rerun_equals_an_uninterrupted_sync(tmp_path: Path) -> None:
-    """Killing the first sync of an M school at random points, then rerunning, converges."""
+def test_m_school_sigkill_then_rerun_equals_an_uninterrupted_sync(
+    tmp_path: Path, synced_m: Path
+) -> None:
+    """Killing the first sync of an M school at random points, then rerunning, converges
+    (the uninterrupted sync is the session's one M sync, m_world.py)."""
     rng = random.Random(17)
-    (tmp_path / "clean").mkdir()
     (tmp_path / "killed").mkdir()
-    with world(tmp_path / "clean", size="M", seed=7) as w:
-        sync_all(w)
+    with synced_m_world(tmp_path / "clean", synced_m) as w:
         expected = {n: w.edusign_state(n) for n in ACCOUNTS}
     with world(tmp_path / "killed", size="M", seed=7) as w:
         kills = 0

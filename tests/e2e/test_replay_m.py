@@ -12,17 +12,17 @@ from hpsync.audit.replay import replay_run
 from hpsync.config import load_config
 from hpsync.state import StateStore
 
-from .harness import world
+from .m_world import synced_m_world
 from .test_down_flow import sync_all
 
 # M-school size, not calendar: left out of the fixed-instant passes (`make test`)
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # an M school, CPU bound
 
 
-def test_replay_of_an_m_school_run_reproduces_its_writes(tmp_path: Path) -> None:
-    """Both the first sync and a drift-restoring one replay to the same plan hash."""
-    with world(tmp_path, size="M", seed=7) as w:
-        sync_all(w)
+def test_replay_of_an_m_school_run_reproduces_its_writes(tmp_path: Path, synced_m: Path) -> None:
+    """Both the first sync and a drift-restoring one replay to the same plan hash (the first
+    sync is the session's one M sync, m_world.py, recorded in the copied state)."""
+    with synced_m_world(tmp_path, synced_m) as w:
         client = w.client("nord")
         victim = next(s for s in client.list_students() if s.api_id)
         client.archive_student(victim.id)  # a hand edit the second run restores
