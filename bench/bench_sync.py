@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import tempfile
 from datetime import datetime, timedelta
@@ -57,11 +56,16 @@ from hpsync.secrets import Secret
 TIMEOUT = 1800  # seconds, per sync
 
 
-def _sync(config: Path) -> tuple[list[dict[str, Any]], float, float]:
-    done, wall, cpu = run_cli(["sync", "-c", str(config), "--json"], timeout=TIMEOUT)
+def _sync(
+    config: Path, *, as_json: bool = True, at: datetime | None = None
+) -> tuple[list[dict[str, Any]], float, float]:
+    """One ``hpsync sync`` (plans from its ``--json``, none without), hpsync's clock at ``at``."""
+    args = ["sync", "-c", str(config), *(["--json"] if as_json else [])]
+    env = {clock.ENV: at.isoformat()} if at is not None else None
+    done, wall, cpu = run_cli(args, timeout=TIMEOUT, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"hpsync sync exited {done.returncode}: {done.stderr[-2000:]}")
-    return json.loads(done.stdout), wall, cpu
+    return (json.loads(done.stdout) if as_json else []), wall, cpu
 
 
 def measure(size: str, scale: float, which: set[str]) -> dict[str, dict[str, Any]]:
@@ -144,9 +148,7 @@ def process_memory(size: str, scale: float) -> dict[str, Any]:
         with world(tmp, size, rate_scale=scale) as w:
             # As a schedule runs it: no --json (the JSON of an initial plan is a large
             # document of its own, not what a sync holds).
-            done, wall, cpu = run_cli(["sync", "-c", str(w.config)], timeout=TIMEOUT)
-            if done.returncode != 0:
-                raise RuntimeError(f"hpsync sync exited {done.returncode}: {done.stderr[-2000:]}")
+            _, wall, cpu = _sync(w.config, as_json=False)
             initial = {
                 "write_calls": write_calls(w.es_stats()),
                 "wall_s": round(wall, 1),
@@ -205,12 +207,7 @@ def _resync(w: World, at: datetime | None = None) -> dict[str, Any]:
     """One ``hpsync sync`` (both accounts) with its calls counted; ``at`` sets hpsync's clock."""
     w.es_reset()
     w.hp.reset_stats()
-    if at is not None:
-        os.environ[clock.ENV] = at.isoformat()
-    try:
-        plans, wall, cpu = _sync(w.config)
-    finally:
-        os.environ.pop(clock.ENV, None)
+    plans, wall, cpu = _sync(w.config, at=at)
     stats = w.es_stats()
     return {
         "planned_writes": sum(len(p["items"]) for p in plans),

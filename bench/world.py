@@ -237,14 +237,15 @@ LAST_PEAK_MIB: list[float] = [0.0]
 
 
 def run_cli(
-    args: list[str], *, timeout: float
+    args: list[str], *, timeout: float, env: dict[str, str] | None = None
 ) -> tuple[subprocess.CompletedProcess[str], float, float]:
     """Run ``hpsync ARGS`` as a subprocess: (result, wall seconds, CPU seconds of the child);
-    the child's own peak memory goes to ``LAST_PEAK_MIB``."""
+    the child's own peak memory goes to ``LAST_PEAK_MIB``. ``env`` adds to this process's
+    environment for that child only (e.g. hpsync's clock)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
-        done = _run_measured(args, peak.name, timeout)
+        done = _run_measured(args, peak.name, timeout, {**os.environ, **(env or {})})
         LAST_PEAK_MIB[0] = float(peak.read().strip() or 0)
     wall = time.monotonic() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -253,10 +254,11 @@ def run_cli(
 
 
 def _run_measured(
-    args: list[str], peak_file: str, timeout: float
+    args: list[str], peak_file: str, timeout: float, env: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bench.peak", peak_file, *args],
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
