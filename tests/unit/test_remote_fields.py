@@ -56,7 +56,8 @@ def _plan_against(fields: dict[str, object]) -> list[tuple[Action, tuple[str, ..
     remote.add(RemoteRecord(Kind.SESSION, "r1", SESSION.sid, fields))
     pushed = {(Kind.SESSION, SESSION.sid): Pushed("r1", content_hash(SESSION))}
     plan = build_plan(desired, remote, pushed, now=START.replace(month=1))
-    return [(i.action, tuple(c.name for c in i.changes)) for i in plan.items]
+    unchanged = [(Action.UNCHANGED, ())] * plan.count()["session"].get("unchanged", 0)
+    return [*unchanged, *((i.action, tuple(c.name for c in i.changes)) for i in plan.items)]
 
 
 def test_a_sheet_in_sync_is_unchanged_and_one_edited_names_its_changed_fields() -> None:

@@ -6,13 +6,15 @@ Values the JSON types cannot say are tagged: ``{"$dt": iso}``, ``{"$date": iso}`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from hpsync.engine.diff import Pushed
 from hpsync.engine.remote import RemoteRecord, RemoteState
+from hpsync.json_stream import Lazy, materialize
 from hpsync.model import Kind
 from hpsync.rules.policy import AccountRules, Couple, RoomMode, TrainerlessMode
 
@@ -53,8 +55,23 @@ def decode(value: Any) -> Any:
     return value
 
 
-def remote_to_json(state: RemoteState) -> dict[str, Any]:
-    """An Edusign remote state as JSON (records per kind, in remote-id order)."""
+def remote_document(state: RemoteState) -> dict[str, Any]:
+    """An Edusign remote state as a JSON document (records per kind, in remote-id order)
+    whose records are made one at a time as it is written (``json_stream.Lazy``)."""
+
+    def rows(records: Mapping[str, RemoteRecord]) -> Iterator[dict[str, Any]]:
+        for rid in sorted(records):
+            r = records[rid]
+            yield {
+                "remote_id": r.remote_id,
+                "api_id": r.api_id,
+                "fields": encode(dict(r.fields)),
+                "archived": r.archived,
+                "locked": r.locked,
+                "signed": r.signed,
+                "end": encode(r.end),
+            }
+
     return {
         "complete": sorted(k.value for k in state.complete),
         **(
@@ -62,21 +79,15 @@ def remote_to_json(state: RemoteState) -> dict[str, Any]:
         ),
         **({"absent": sorted(state.absent)} if state.absent else {}),
         "records": {
-            kind.value: [
-                {
-                    "remote_id": r.remote_id,
-                    "api_id": r.api_id,
-                    "fields": encode(dict(r.fields)),
-                    "archived": r.archived,
-                    "locked": r.locked,
-                    "signed": r.signed,
-                    "end": encode(r.end),
-                }
-                for _rid, r in sorted(records.items())
-            ]
+            kind.value: Lazy(partial(rows, records))
             for kind, records in sorted(state.records.items())
         },
     }
+
+
+def remote_to_json(state: RemoteState) -> dict[str, Any]:
+    """An Edusign remote state as plain JSON (``remote_document`` made whole)."""
+    return cast(dict[str, Any], materialize(remote_document(state)))
 
 
 def remote_from_json(body: Mapping[str, Any]) -> RemoteState:
@@ -107,6 +118,12 @@ def pushed_to_json(pushed: Mapping[tuple[Kind, str], Pushed]) -> list[list[str]]
     return sorted(
         [kind.value, sid, p.remote_id, p.content_hash] for (kind, sid), p in pushed.items()
     )
+
+
+def pushed_document(rows: Callable[[], Iterable[tuple[str, str, str, str]]]) -> Lazy:
+    """What the store says we have pushed, as [kind, source id, remote id, hash] rows read
+    from it as they are written (``rows``: the store's rows, in its order)."""
+    return Lazy(lambda: ([kind, sid, rid, digest] for kind, sid, rid, digest in rows()))
 
 
 def pushed_from_json(rows: list[list[str]]) -> dict[tuple[Kind, str], Pushed]:

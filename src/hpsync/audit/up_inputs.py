@@ -15,7 +15,7 @@ from hpsync.attendance.statuses import FinalPolicy, MarkKind, SheetMark
 from hpsync.hashing import digest
 from hpsync.model import Snapshot
 from hpsync.ports import Sheet
-from hpsync.school.dump import snapshot_to_school
+from hpsync.school.dump import school_document
 from hpsync.state import StateStore
 from hpsync.state.audit import RunInputsRow, put_blob, record_run_inputs
 
@@ -165,7 +165,7 @@ def record_up_inputs(
         account,
         changes_hash(changes),
         now,
-        put_blob(store, "snapshot", snapshot_to_school(snapshot)),
+        put_blob(store, "snapshot", school_document(snapshot)),
         put_blob(store, "remote", sheets_to_json(sheets)),
         put_blob(store, "pushed", ledger_to_json(ledger)),
         put_blob(store, "rules", policy_to_json(policy, aliases)),

@@ -84,8 +84,11 @@ def diff_account(
     now: datetime,
     prefix: str,
     adopt_sessions: bool = False,
+    unchanged: Counter[Kind] | None = None,
 ) -> list[PlanItem]:
-    """Plan items for every kind, in write order; ``prefix`` marks identities we own."""
+    """Plan items for every kind, in write order; ``prefix`` marks identities we own.
+    Records left as they are are counted in ``unchanged``, not returned."""
+    unchanged = Counter() if unchanged is None else unchanged
     written: dict[Kind, set[str]] = {kind: set() for kind in KIND_ORDER}
     for kind, sid in pushed:  # one pass over the state, not one per kind
         written.setdefault(kind, set()).add(sid)
@@ -102,12 +105,15 @@ def diff_account(
             now=now,
             prefix=prefix,
             tokens=tokens if adopting else None,
+            unchanged=None if kind in (Kind.TRAINER, Kind.LEARNER) else unchanged,
         )
-        if kind in (Kind.TRAINER, Kind.LEARNER):
+        if kind in (Kind.TRAINER, Kind.LEARNER):  # the sessions' names of these people
             have = remote.of(kind)
             tokens.update(
                 {i.sid: token_of(have[i.remote_id]) for i in found if i.remote_id in have}
             )
+            unchanged[kind] += sum(1 for i in found if i.action is Action.UNCHANGED)
+            found = [i for i in found if i.action is not Action.UNCHANGED]
         items.extend(found)
     return items
 
@@ -122,10 +128,12 @@ def _diff_kind(
     now: datetime,
     prefix: str,
     tokens: Mapping[str, str] | None = None,
+    unchanged: Counter[Kind] | None = None,
 ) -> list[PlanItem]:
     """Plan items of one kind; ``written`` holds the identities of that kind in ``pushed``;
     with ``tokens`` (trainers as Edusign's sessions name them), records hpsync never wrote
-    are adopted when they match a record to create."""
+    are adopted when they match a record to create. With ``unchanged``, records left as
+    they are are counted there instead of returned."""
     wanted = desired.of(kind)
     have = remote.of(kind)
     read = kind in remote.complete
@@ -169,11 +177,18 @@ def _diff_kind(
         item = _diff_one(kind, wanted[wanted_sid], last, have, by_api, read=was_read(last), now=now)
         if pool is not None and item.action is Action.CREATE:
             item = _adopt(item, wanted[wanted_sid], pool, tokens or {}, now=now)
+        if unchanged is not None and item.action is Action.UNCHANGED:
+            unchanged[kind] += 1
+            continue
         items.append(item)
     ours = written | {s for s in by_api if s.startswith(prefix)}
     for gone in sorted(ours - set(wanted)):
         last = pushed.get((kind, gone))
-        items.append(_removal(kind, gone, last, have, by_api, read=was_read(last), now=now))
+        item = _removal(kind, gone, last, have, by_api, read=was_read(last), now=now)
+        if unchanged is not None and item.action is Action.UNCHANGED:
+            unchanged[kind] += 1
+            continue
+        items.append(item)
     taken = pool.taken if pool is not None else set()
     for record in foreign:
         if record.remote_id in taken or (record.archived and kind is not Kind.SESSION):
@@ -257,7 +272,6 @@ def _diff_one(
     now: datetime,
 ) -> PlanItem:
     sid = want.sid
-    summary = _summary(want)
     found = _find(sid, last, have, by_api)
     if found is None:
         digest = content_hash(want)
@@ -265,6 +279,8 @@ def _diff_one(
         names, values, digest = canonical_values_and_hash(want)
 
     def make(action: Action = Action.UNCHANGED, **rest: Any) -> PlanItem:
+        # nobody reads the name of a record left as it is: not made for every sheet
+        summary = "" if action is Action.UNCHANGED else _summary(want)
         return PlanItem(
             kind, action, sid, summary=summary, content_hash=digest, record=want, **rest
         )
@@ -499,14 +515,22 @@ def build_plan(
     prefix = f"hp:{desired.base_id}:"
     # Sessions and groups of a previous base (last year) are history: never touched.
     # People carry over (the year switch re-keys them); a leaver's old identity stays ours.
-    pushed = {
-        (kind, sid): row
-        for (kind, sid), row in pushed.items()
-        if sid.startswith(prefix) or kind in PEOPLE
-    }
+    if not all(sid.startswith(prefix) or kind in PEOPLE for kind, sid in pushed):
+        pushed = {  # a copy only when there is history to leave out
+            (kind, sid): row
+            for (kind, sid), row in pushed.items()
+            if sid.startswith(prefix) or kind in PEOPLE
+        }
+    unchanged: Counter[Kind] = Counter()
     items = keep_people_of_kept_sheets(
         diff_account(
-            desired, remote, pushed, now=now, prefix=prefix, adopt_sessions=adopt_sessions
+            desired,
+            remote,
+            pushed,
+            now=now,
+            prefix=prefix,
+            adopt_sessions=adopt_sessions,
+            unchanged=unchanged,
         ),
         remote,
         now=now,
@@ -521,4 +545,5 @@ def build_plan(
         anomalies=tuple(desired.anomalies),
         warnings=tuple(sorted(set(desired.warnings))),
         held=held,
+        unchanged={kind.value: unchanged[kind] for kind in KIND_ORDER if unchanged[kind]},
     )

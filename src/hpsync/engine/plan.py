@@ -113,13 +113,24 @@ class Plan:
     anomalies: tuple[Anomaly, ...] = ()
     warnings: tuple[str, ...] = ()
     held: dict[str, int] = field(default_factory=dict)  # records the account holds, per kind
+    #: records left as they are, per kind: counted, not kept as items (an XL school's resync
+    #: would otherwise hold one item per sheet of the year to say that nothing happens)
+    unchanged: dict[str, int] = field(default_factory=dict)
 
     def count(self) -> dict[str, dict[str, int]]:
         """Counts per kind and action."""
         table: dict[str, Counter[str]] = {}
         for item in self.items:
             table.setdefault(item.kind.value, Counter())[item.action.value] += 1
+        for kind, n in self.unchanged.items():
+            if n:
+                table.setdefault(kind, Counter())[Action.UNCHANGED.value] += n
         return {kind: dict(counter) for kind, counter in table.items()}
+
+    def unchanged_count(self) -> int:
+        """How many records the plan leaves as they are."""
+        kept = sum(1 for item in self.items if item.action is Action.UNCHANGED)
+        return kept + sum(self.unchanged.values())
 
     def writes(self) -> list[PlanItem]:
         return [item for item in self.items if item.writes]
@@ -137,7 +148,7 @@ class Plan:
             "account": self.account,
             "base_id": self.base_id,
             "items": [item.to_json() for item in self.items if item.action is not Action.UNCHANGED],
-            "unchanged": sum(1 for item in self.items if item.action is Action.UNCHANGED),
+            "unchanged": self.unchanged_count(),
             "anomalies": [
                 {
                     "code": a.code.value,

@@ -6,9 +6,10 @@ served again by the Hyperplanning emulator.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from hpsync.json_stream import Lazy, materialize
 from hpsync.model import GroupKind, Session, Snapshot
 
 _FIELDS = {
@@ -26,43 +27,51 @@ def _split(snapshot: Snapshot, keys: Any) -> dict[str, list[int]]:
     return out
 
 
+def _course(snapshot: Snapshot, zone: ZoneInfo, key: int, sessions: list[Session]) -> Any:
+    sessions.sort(key=lambda s: s.start)
+    first = sessions[0]
+    return {
+        "key": key,
+        "subject": first.subject_key,
+        "type": first.course_type,
+        "memo": first.memo,
+        "structure": "simple",
+        "parent": None,
+        "placed": first.placed,
+        "teachers": list(first.trainer_keys),
+        "rooms": list(first.room_keys),
+        **_split(snapshot, first.group_keys),
+        "students": list(first.learner_keys),
+        "rubrics": sorted(first.rubric_keys),
+        "seances": [
+            {
+                "start": s.start.astimezone(zone).replace(tzinfo=None).isoformat(),
+                "duration_days": (s.end - s.start).total_seconds() / 86400,
+                "cancelled": s.cancelled,
+                "teachers": list(s.trainer_keys),
+                "rooms": list(s.room_keys),
+            }
+            for s in sessions
+        ],
+    }
+
+
 def snapshot_to_school(snapshot: Snapshot) -> dict[str, Any]:
     """The school file whose ``snapshot_from_school`` equals ``snapshot`` (pure)."""
+    return cast(dict[str, Any], materialize(school_document(snapshot)))
+
+
+def school_document(snapshot: Snapshot) -> dict[str, Any]:
+    """``snapshot_to_school`` as a document whose courses are made one at a time as it is
+    written (``json_stream.Lazy``): a year of courses is never held as dicts at once."""
     base = snapshot.base
     zone = ZoneInfo(base.timezone)
     by_course: dict[int, list[Session]] = defaultdict(list)
     for session in snapshot.sessions.values():
         by_course[session.course_key].append(session)
-    courses = []
-    for course_key, sessions in sorted(by_course.items()):
-        sessions.sort(key=lambda s: s.start)
-        first = sessions[0]
-        courses.append(
-            {
-                "key": course_key,
-                "subject": first.subject_key,
-                "type": first.course_type,
-                "memo": first.memo,
-                "structure": "simple",
-                "parent": None,
-                "placed": first.placed,
-                "teachers": list(first.trainer_keys),
-                "rooms": list(first.room_keys),
-                **_split(snapshot, first.group_keys),
-                "students": list(first.learner_keys),
-                "rubrics": sorted(first.rubric_keys),
-                "seances": [
-                    {
-                        "start": s.start.astimezone(zone).replace(tzinfo=None).isoformat(),
-                        "duration_days": (s.end - s.start).total_seconds() / 86400,
-                        "cancelled": s.cancelled,
-                        "teachers": list(s.trainer_keys),
-                        "rooms": list(s.room_keys),
-                    }
-                    for s in sessions
-                ],
-            }
-        )
+    courses = Lazy(
+        lambda: (_course(snapshot, zone, key, by_course[key]) for key in sorted(by_course))
+    )
     groups = sorted(snapshot.groups.values(), key=lambda g: g.key)
     return {
         "format": "hpsync-school/1",

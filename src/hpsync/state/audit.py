@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from hpsync.json_stream import encoded
 from hpsync.state import schema as t
 from hpsync.state.store import StateStore
 
@@ -53,19 +54,31 @@ def _module(store: StateStore) -> Any:
 
 def canonical_bytes(document: Any) -> bytes:
     """The canonical UTF-8 JSON text of a document (sorted keys, no spaces)."""
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+    return b"".join(encoded(document))
 
 
 def blob_digest(document: Any) -> str:
     """The sha256 (hex) of a document's canonical JSON."""
-    return hashlib.sha256(canonical_bytes(document)).hexdigest()
+    hasher = hashlib.sha256()
+    for piece in encoded(document):
+        hasher.update(piece)
+    return hasher.hexdigest()
 
 
 def put_blob(store: StateStore, kind: str, document: Any) -> str:
-    """Store a document once (deduplicated by digest); returns its digest."""
-    raw = canonical_bytes(document)
-    key = hashlib.sha256(raw).hexdigest()
+    """Store a document once (deduplicated by digest); returns its digest.
+
+    The canonical text is hashed and compressed piece by piece as the document's ``Lazy``
+    parts are made: only the compressed text is held, never the whole document."""
+    hasher, packer = hashlib.sha256(), zlib.compressobj(6)
+    packed: list[bytes] = []
+    size = 0
+    for piece in encoded(document):
+        hasher.update(piece)
+        packed.append(packer.compress(piece))
+        size += len(piece)
+    packed.append(packer.flush())
+    key = hasher.hexdigest()
     b = t.input_blobs.c
     with store._conn(write=True) as conn:
         if conn.execute(select(b.digest).where(b.digest == key)).first() is None:
@@ -75,14 +88,21 @@ def put_blob(store: StateStore, kind: str, document: Any) -> str:
                 .values(
                     digest=key,
                     kind=kind,
-                    size=len(raw),
-                    data=zlib.compress(raw, 6),
+                    size=size,
+                    data=b"".join(packed),
                     created_at=store._clock(),
                 )
                 .on_conflict_do_nothing(index_elements=["digest"])
             )
             conn.execute(stmt)  # a concurrent run may have stored the same input: fine
     return key
+
+
+def has_blob(store: StateStore, key: str) -> bool:
+    """Whether a document with this digest is stored."""
+    b = t.input_blobs.c
+    with store._conn(write=False) as conn:
+        return conn.execute(select(b.digest).where(b.digest == key)).first() is not None
 
 
 def get_blob(store: StateStore, key: str) -> Any:

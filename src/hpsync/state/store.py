@@ -138,12 +138,19 @@ class StateStore:
 
     def active_mappings(self, account: str) -> Iterator[tuple[str, str, str, str]]:
         """``(kind, source_id, remote_id, content_hash)`` of the account's active mappings,
-        streamed: the journal of a big account (270k records) is read into the engine's
+        by kind then source id, streamed: the journal of a big account (270k records) is read into the engine's
         form without a MappingRow, or a row object, per record held at once."""
         m = t.mappings.c
+        # by code point, as Python sorts (SQLite's own order; PostgreSQL's locale may differ)
+        order = (
+            (m.kind.collate("C"), m.source_id.collate("C"))
+            if self.dialect == "postgresql"
+            else (m.kind, m.source_id)
+        )
         query = (
             select(m.kind, m.source_id, m.remote_id, m.content_hash)
             .where(m.account == account, m.state == "active")
+            .order_by(*order)
             .execution_options(yield_per=5000)
         )
         with self._conn(write=False) as conn:

@@ -6,7 +6,7 @@ pushed, check the guards, execute. Every I/O goes through a port.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -28,6 +28,10 @@ class PushState(Journal, Protocol):
     """A journal that can also say what was pushed so far."""
 
     def pushed(self) -> dict[tuple[Kind, str], Pushed]: ...
+
+    def pushed_in_order(self) -> Iterator[tuple[str, str, str, str]]:
+        """``(kind, source id, remote id, hash)`` of ``pushed``, by kind and source id."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

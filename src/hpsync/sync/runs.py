@@ -26,7 +26,7 @@ from hpsync.attendance.motifs import table_of
 from hpsync.attendance.plan import UpPlan, plan_attendance
 from hpsync.attendance.push import PushReport
 from hpsync.attendance.statuses import FinalPolicy
-from hpsync.audit.record import ReadRecorder, record_inputs
+from hpsync.audit.record import ReadRecorder, SnapshotBlob, record_inputs
 from hpsync.audit.up_inputs import record_up_inputs
 from hpsync.engine.apply import ApplyResult
 from hpsync.engine.approval import check_approved
@@ -251,7 +251,9 @@ def plan_rows(plan: Plan) -> list[PlanItemRow]:
 def down_counts(plan: Plan, result: ApplyResult | None) -> dict[str, int]:
     """Summary figures of a down run: planned, or (once applied) what was done — a failed
     item counts as failed, never as created, updated or removed."""
-    actions = Counter(item.action.value for item in plan.items)
+    actions: Counter[str] = Counter()
+    for by_action in plan.count().values():
+        actions.update(by_action)
     done = Counter(actions)
     if result is not None:
         done = Counter()
@@ -290,6 +292,7 @@ def run_down(
     progress: Callable[[int], Callable[[int], None]] | None = None,
     holder: str | None = None,
     approved: dict[str, Any] | None = None,
+    snapshot_blob: SnapshotBlob | None = None,
 ) -> DownOutcome:
     """Plan (and unless ``dry_run``, apply) the down flow of one account.
 
@@ -335,7 +338,14 @@ def run_down(
             store.add_plan_items(run_id, plan_rows(planned.plan))
             if not dry_run:
                 record_inputs(
-                    store, run_id, snapshot, setup.rules, reads, journal, planned.plan, now
+                    store,
+                    run_id,
+                    snapshot_blob or SnapshotBlob(snapshot),
+                    setup.rules,
+                    reads,
+                    journal,
+                    planned.plan,
+                    now,
                 )
             reads.remote = None  # recorded: not held through the writes (300k records)
             out = DownOutcome(run_id, planned)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -34,6 +34,11 @@ class StoreJournal:
             (kinds[kind], sid): Pushed(remote_id, digest)
             for kind, sid, remote_id, digest in self.store.active_mappings(self.account)
         }
+
+    def pushed_in_order(self) -> Iterator[tuple[str, str, str, str]]:
+        """``(kind, source id, remote id, hash)`` of what was pushed, streamed from the store
+        in (kind, source id) order: recorded with the run, never held whole."""
+        return self.store.active_mappings(self.account)
 
     def commit(self, kind: Kind, results: Sequence[tuple[PlanItem, WriteOutcome]]) -> None:
         now = self.clock()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from hpsync.audit.record import SnapshotBlob
 from hpsync.errors import HpsyncError
 from hpsync.model import Snapshot
 from hpsync.state import StateStore
@@ -37,6 +38,7 @@ def sync_down(
 ) -> list[DownOutcome | HpsyncError]:
     """Plan (and unless ``dry_run``, apply) the down flow of every account given, side by
     side; a refused or failed account takes its error's place in the list."""
+    stored = SnapshotBlob(snapshot)  # one snapshot blob for the run, whatever the accounts
 
     def one(setup: AccountSetup) -> DownOutcome:
         return run_down(
@@ -49,6 +51,7 @@ def sync_down(
             now=now,
             progress=progress_for(setup) if progress_for else None,
             approved=approved_for(setup) if approved_for else None,
+            snapshot_blob=stored,
         )
 
     return each_account(setups, one)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -239,6 +239,12 @@ class MemoryJournal:
 
     def pushed(self) -> dict[tuple[Kind, str], Pushed]:
         return dict(self.pushed_rows)
+
+    def pushed_in_order(self) -> Iterator[tuple[str, str, str, str]]:
+        for (kind, sid), p in sorted(
+            self.pushed_rows.items(), key=lambda kv: (kv[0][0].value, kv[0][1])
+        ):
+            yield kind.value, sid, p.remote_id, p.content_hash
 
 
 @dataclass

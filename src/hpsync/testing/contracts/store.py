@@ -61,6 +61,32 @@ class JournalContract:
         assert journal.pushed() == {(Kind.LEARNER, "s:1"): Pushed("r1", "h1")}
         assert open_journal().pushed() == {(Kind.LEARNER, "s:1"): Pushed("r1", "h1")}
 
+    def test_pushed_in_order_lists_what_was_pushed_by_kind_then_source_id(
+        self, open_journal: Callable[[], PushState]
+    ) -> None:
+        """The rows a run records as its journal: every pushed record once, as (kind, source
+        id, remote id, hash), sorted by kind then source id whatever the commit order."""
+        journal = open_journal()
+        journal.commit(
+            Kind.SESSION, [_done(_plan(Kind.SESSION, Action.CREATE, "c:2", digest="h2"), "r2")]
+        )
+        journal.commit(
+            Kind.LEARNER,
+            [
+                _done(_plan(Kind.LEARNER, Action.CREATE, "s:9", digest="h9"), "r9"),
+                _done(_plan(Kind.LEARNER, Action.CREATE, "s:1", digest="h1"), "r1"),
+            ],
+        )
+        journal.commit(
+            Kind.SESSION, [_done(_plan(Kind.SESSION, Action.CREATE, "c:1", digest="h1"), "r3")]
+        )
+        assert list(open_journal().pushed_in_order()) == [
+            ("learner", "s:1", "r1", "h1"),
+            ("learner", "s:9", "r9", "h9"),
+            ("session", "c:1", "r3", "h1"),
+            ("session", "c:2", "r2", "h2"),
+        ]
+
     def test_a_failed_outcome_changes_nothing(self, open_journal: Callable[[], PushState]) -> None:
         """A failed CREATE is not recorded; a failed UPDATE or REMOVE leaves what was
         pushed before as it was; the batch's successes are recorded."""
