@@ -12,6 +12,7 @@ Datetimes are always timezone-aware here; adapters convert from and to wall time
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,13 +36,25 @@ class Kind(enum.StrEnum):
     RUBRIC = "rubric"
 
 
-@lru_cache(maxsize=1 << 19)
 def source_id(base_id: str, kind: Kind, key: object) -> SourceId:
-    """Build the stable identity of a record: ``hp:<base id>:<kind>:<key>`` (memoised: the
-    core asks for the same identities once per roster entry, hundreds of thousands of times)."""
+    """Build the stable identity of a record: ``hp:<base id>:<kind>:<key>``.
+
+    One string object per identity, whoever asks: a session's identity is interned (the
+    desired state of each account, the journal and Edusign's external ids all hold the same
+    one, not a copy each: 300k sheets on an XL school); the others are memoised, as the core
+    asks for them once per roster entry, hundreds of thousands of times."""
+    if kind is Kind.SESSION:
+        if not base_id or ":" in base_id:
+            raise ValueError(f"base id must be non-empty and contain no ':' (got {base_id!r})")
+        return SourceId(sys.intern(f"hp:{base_id}:session:{key}"))
+    return _memoised_id(base_id, kind, key)
+
+
+@lru_cache(maxsize=1 << 17)
+def _memoised_id(base_id: str, kind: Kind, key: object) -> SourceId:
     if not base_id or ":" in base_id:
         raise ValueError(f"base id must be non-empty and contain no ':' (got {base_id!r})")
-    return SourceId(f"hp:{base_id}:{kind.value}:{key}")
+    return SourceId(sys.intern(f"hp:{base_id}:{kind.value}:{key}"))
 
 
 def parse_source_id(value: str) -> tuple[str, Kind, str]:

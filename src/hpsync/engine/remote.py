@@ -7,6 +7,7 @@ so the diff compares like with like.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -112,6 +113,9 @@ class RemoteRecord:
     def __post_init__(self) -> None:
         if type(self.fields) is not RemoteFields:
             object.__setattr__(self, "fields", RemoteFields.of(self.fields))
+        # the same strings as the journal's and the planning's, not a copy per record read
+        object.__setattr__(self, "remote_id", sys.intern(self.remote_id))
+        object.__setattr__(self, "api_id", sys.intern(self.api_id))
 
 
 @dataclass(slots=True)

@@ -138,8 +138,9 @@ class StateStore:
 
     def active_mappings(self, account: str) -> Iterator[tuple[str, str, str, str]]:
         """``(kind, source_id, remote_id, content_hash)`` of the account's active mappings,
-        by kind then source id, streamed: the journal of a big account (270k records) is read into the engine's
-        form without a MappingRow, or a row object, per record held at once."""
+        by kind then source id, streamed: the journal of a big account (270k records) is
+        read into the engine's form without a MappingRow, or a row object, per record held
+        at once."""
         m = t.mappings.c
         # by code point, as Python sorts (SQLite's own order; PostgreSQL's locale may differ)
         order = (

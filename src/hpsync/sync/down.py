@@ -184,7 +184,10 @@ def sync_account(
 ) -> ApplyResult:
     """Apply a computed plan, unless a guard refuses it."""
     enforce(planned.verdict, account=planned.plan.account, force=force)
-    ids = {sid: pushed.remote_id for (_kind, sid), pushed in state.pushed().items()}
+    # Edusign ids of what sessions and groups name (people, tutors): a session is named by
+    # nothing, so the year's sheets are not looked up here.
+    session = Kind.SESSION.value
+    ids = {sid: rid for kind, sid, rid, _hash in state.pushed_in_order() if kind != session}
     return apply_plan(
         planned.plan, target, state, ids, batch_size=batch_size, fence=fence, progress=progress
     )

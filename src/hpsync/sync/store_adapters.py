@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -30,8 +31,9 @@ class StoreJournal:
 
     def pushed(self) -> dict[tuple[Kind, str], Pushed]:
         kinds = {kind.value: kind for kind in Kind}
+        intern = sys.intern  # one string per identity and id: the planning's, Edusign's
         return {
-            (kinds[kind], sid): Pushed(remote_id, digest)
+            (kinds[kind], intern(sid)): Pushed(intern(remote_id), digest)
             for kind, sid, remote_id, digest in self.store.active_mappings(self.account)
         }
 
