@@ -9,7 +9,7 @@ wall-time strings, as in the snapshot format.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -328,15 +328,14 @@ class SchoolReader:
             ("DetailDesSeancesPlaceesTableauDeCours", "DetailDesSeancesPlaceesDuCours", False),
             ("DetailDesSeancesAnnuleesTableauDeCours", "DetailDesSeancesAnnuleesDuCours", True),
         ):
-            for key, found in zip(keys, self._seances(keys, bulk, each), strict=True):
-                for s in found:
-                    seances[s.get("Cours") or key].append(
-                        {
-                            "start": self._dt(s["JourEtHeureDebut"]),
-                            "duration_days": s["Duree"],
-                            "cancelled": cancelled,
-                        }
-                    )
+            for key, s in self._seances(keys, bulk, each):
+                seances[s.get("Cours") or key].append(
+                    {
+                        "start": self._dt(s["JourEtHeureDebut"]),
+                        "duration_days": s["Duree"],
+                        "cancelled": cancelled,
+                    }
+                )
         for row, parent, child, not_placed in zip(rows, parents, children, unplaced, strict=True):
             row["structure"] = "parent" if parent else "child" if child else "simple"
             row["parent"] = row["parent"] or None
@@ -349,17 +348,20 @@ class SchoolReader:
             row["seances"] = sorted(seances[row["key"]], key=lambda s: s["start"])
         return rows
 
-    def _seances(self, keys: list[int], bulk: str, each: str) -> list[list[dict[str, Any]]]:
-        """Séances per course: bulk records carry their course; per-course lists do not
-        need to (they are attributed to the course asked)."""
+    def _seances(self, keys: list[int], bulk: str, each: str) -> Iterator[tuple[int, Any]]:
+        """(course asked, séance) pairs, a chunk of courses at a time: a year of séances is
+        never held as the service's answers (an XL base: 300k parsed SOAP records). Bulk
+        records carry their course; per-course lists are attributed to the course asked."""
         if self.c.has(bulk):
-            by_course: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
-            for s in self.bulk(bulk, keys):
-                by_course.setdefault(s["Cours"], []).append(s)
-            return [by_course[k] for k in keys]
-        if self.c.has(each):
-            return [list(self.c.call(each, ACours=k) or []) for k in keys]
-        return [[] for _ in keys]
+            asked = set(keys)  # a séance of a course not asked for is not this read's
+            for part in _chunks(keys, self.chunk):
+                for s in self.c.call(bulk, ATableau=part) or []:
+                    if s["Cours"] in asked:
+                        yield s["Cours"], s
+        elif self.c.has(each):
+            for k in keys:
+                for s in self.c.call(each, ACours=k) or []:
+                    yield k, s
 
     def _exemptions(self) -> list[dict[str, Any]]:
         keys = self.keys("ToutesLesDispenses")
