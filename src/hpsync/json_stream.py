@@ -9,8 +9,10 @@ comes out in pieces that are hashed and compressed as they come.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -26,8 +28,24 @@ class Lazy:
         return iter(self._make())
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How leaves are written: ``json.dumps``'s ``ensure_ascii`` and ``default``."""
+
+    ascii: bool = False
+    default: Callable[[Any], Any] | None = None
+
+    def dumps(self, value: Any) -> str:
+        return json.dumps(
+            value,
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=self.ascii,
+            default=self.default,
+        )
+
+
+_PLAIN = _Style()
 
 
 def _has_lazy(value: Any) -> bool:
@@ -40,10 +58,18 @@ def _has_lazy(value: Any) -> bool:
     return False
 
 
-def chunks(document: Any) -> Iterator[str]:
+def chunks(
+    document: Any, *, ascii: bool = False, default: Callable[[Any], Any] | None = None
+) -> Iterator[str]:
     """The canonical text of ``document`` (sorted keys, no spaces, UTF-8 as is) in pieces:
     exactly ``json.dumps(materialize(document), sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False)``. Parts without a ``Lazy`` inside are written in one piece."""
+    ensure_ascii=ascii, default=default)``. Parts without a ``Lazy`` inside are written in
+    one piece."""
+    style = _PLAIN if not ascii and default is None else _Style(ascii, default)
+    return _chunks(document, style)
+
+
+def _chunks(document: Any, style: _Style) -> Iterator[str]:
     if isinstance(document, Lazy):
         yield "["
         first = True
@@ -51,24 +77,24 @@ def chunks(document: Any) -> Iterator[str]:
             if not first:
                 yield ","
             first = False
-            yield from chunks(item)
+            yield from _chunks(item, style)
         yield "]"
     elif not _has_lazy(document):
-        yield _dumps(document)
+        yield style.dumps(document)
     elif isinstance(document, dict):
         yield "{"
         for n, key in enumerate(sorted(document)):
             if not isinstance(key, str):
                 raise TypeError(f"canonical JSON keys are strings, not {key!r}")
-            yield ("," if n else "") + _dumps(key) + ":"
-            yield from chunks(document[key])
+            yield ("," if n else "") + style.dumps(key) + ":"
+            yield from _chunks(document[key], style)
         yield "}"
     else:  # a list holding a lazy part
         yield "["
         for n, item in enumerate(document):
             if n:
                 yield ","
-            yield from chunks(item)
+            yield from _chunks(item, style)
         yield "]"
 
 
@@ -83,11 +109,17 @@ def materialize(document: Any) -> Any:
     return document
 
 
-def encoded(document: Any, *, piece: int = 1 << 20) -> Iterator[bytes]:
+def encoded(
+    document: Any,
+    *,
+    piece: int = 1 << 20,
+    ascii: bool = False,
+    default: Callable[[Any], Any] | None = None,
+) -> Iterator[bytes]:
     """The canonical text of ``document`` as UTF-8, in pieces of about ``piece`` bytes."""
     held: list[str] = []
     size = 0
-    for part in chunks(document):
+    for part in chunks(document, ascii=ascii, default=default):
         held.append(part)
         size += len(part)
         if size >= piece:
@@ -95,3 +127,11 @@ def encoded(document: Any, *, piece: int = 1 << 20) -> Iterator[bytes]:
             held, size = [], 0
     if held:
         yield "".join(held).encode("utf-8")
+
+
+def sha256_hex(document: Any, **style: Any) -> str:
+    """The sha256 (hex) of the canonical text, made piece by piece (``chunks``' style)."""
+    hasher = hashlib.sha256()
+    for part in encoded(document, **style):
+        hasher.update(part)
+    return hasher.hexdigest()

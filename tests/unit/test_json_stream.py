@@ -72,3 +72,38 @@ def test_a_stored_lazy_document_reads_back_whole_under_the_digest_of_its_text(
         assert put_blob(store, "remote", materialize(_lazy_document())) == key
     finally:
         store.close()
+
+
+def test_a_plan_hash_written_item_by_item_is_the_digest_of_the_whole_plan() -> None:
+    from datetime import UTC, datetime
+
+    from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem
+    from hpsync.hashing import digest
+    from hpsync.model import Kind
+
+    items = (
+        PlanItem(
+            Kind.SESSION,
+            Action.UPDATE,
+            "hp:b:session:1-2",
+            "r1",
+            summary="Anglais « B2 » @ 2026-09-07T08:00",
+            changes=(
+                FieldChange(
+                    "start",
+                    datetime(2026, 9, 7, 6, tzinfo=UTC),
+                    datetime(2026, 9, 7, 7, tzinfo=UTC),
+                ),
+                FieldChange("learner_sids", ("b", "a"), ("a",)),
+            ),
+            reason="changed in Hyperplanning",
+            content_hash="h1",
+        ),
+        PlanItem(Kind.LEARNER, Action.CREATE, "hp:b:learner:9", summary="Zoé Ñ", content_hash="h2"),
+        PlanItem(Kind.LEARNER, Action.UNCHANGED, "hp:b:learner:3"),
+    )
+    plan = Plan("nord", "b", items, warnings=("w",), unchanged={"session": 4})
+    whole = plan.to_json()
+    assert whole["unchanged"] == 5 and len(whole["items"]) == 2
+    expected = digest({k: v for k, v in whole.items() if k not in ("counts", "plan_hash")})
+    assert plan.plan_hash == whole["plan_hash"] == expected

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from hpsync.engine.desired import Desired
-from hpsync.hashing import canonical_value, digest
+from hpsync.hashing import canonical_value
+from hpsync.json_stream import Lazy, sha256_hex
 from hpsync.model import Kind
 from hpsync.rules.outcome import Anomaly
 
@@ -145,9 +146,18 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         body = {
+            **self._body(),
+            "items": [item.to_json() for item in self.items if item.action is not Action.UNCHANGED],
+            "counts": self.count(),
+        }
+        body["plan_hash"] = self.plan_hash
+        return body
+
+    def _body(self) -> dict[str, Any]:
+        """Everything hashed but the items."""
+        return {
             "account": self.account,
             "base_id": self.base_id,
-            "items": [item.to_json() for item in self.items if item.action is not Action.UNCHANGED],
             "unchanged": self.unchanged_count(),
             "anomalies": [
                 {
@@ -161,11 +171,18 @@ class Plan:
                 for a in self.anomalies
             ],
             "warnings": list(self.warnings),
-            "counts": self.count(),
         }
-        body["plan_hash"] = digest({k: v for k, v in body.items() if k != "counts"})
-        return body
 
     @property
     def plan_hash(self) -> str:
-        return str(self.to_json()["plan_hash"])
+        """``digest`` of ``to_json`` without its counts, written an item at a time: an
+        initial plan of an XL school is never held whole as JSON to be hashed."""
+        items = Lazy(
+            lambda: (
+                canonical_value(item.to_json())
+                for item in self.items
+                if item.action is not Action.UNCHANGED
+            )
+        )
+        body = canonical_value(self._body())
+        return sha256_hex({**body, "items": items}, ascii=True, default=str)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hpsync.json_stream import encoded
+from hpsync.json_stream import encoded, sha256_hex
 from hpsync.state import schema as t
 from hpsync.state.store import StateStore
 
@@ -59,10 +59,7 @@ def canonical_bytes(document: Any) -> bytes:
 
 def blob_digest(document: Any) -> str:
     """The sha256 (hex) of a document's canonical JSON."""
-    hasher = hashlib.sha256()
-    for piece in encoded(document):
-        hasher.update(piece)
-    return hasher.hexdigest()
+    return sha256_hex(document)
 
 
 def put_blob(store: StateStore, kind: str, document: Any) -> str:

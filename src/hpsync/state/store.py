@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import Engine, Row, bindparam, delete, func, insert, select, update
@@ -35,6 +36,9 @@ from hpsync.state.rows import (
     RunRow,
 )
 from hpsync.state.sql import chunks, upsert
+
+#: plan rows sent per INSERT: a bounded list of parameters, not one per item of the plan
+PLAN_ROWS_PER_INSERT = 2000
 
 Clock = Callable[[], datetime]
 
@@ -281,39 +285,45 @@ class StateStore:
             row = conn.execute(select(t.runs).where(t.runs.c.run_id == run_id)).first()
         return _run(row) if row is not None else None
 
-    def add_plan_items(self, run_id: int, items: Sequence[PlanItemRow]) -> None:
-        """Store planned items of a run, after those already stored (order is kept)."""
-        if not items:
-            return
+    def add_plan_items(self, run_id: int, items: Iterable[PlanItemRow]) -> None:
+        """Store planned items of a run, after those already stored (order is kept), in one
+        transaction; ``items`` is read a part at a time (an initial plan of an XL school is
+        half a million rows)."""
         p = t.plan_items.c
+        rows = iter(items)
         with self._conn(write=True) as conn:
-            account = conn.execute(
-                select(t.runs.c.account).where(t.runs.c.run_id == run_id)
-            ).scalar()
-            if account is None:
-                raise KeyError(f"no run {run_id}")
-            last = conn.execute(select(func.max(p.seq)).where(p.run_id == run_id)).scalar()
-            start = 0 if last is None else int(last) + 1
-            conn.execute(
-                insert(t.plan_items),
-                [
-                    {
-                        "run_id": run_id,
-                        "account": account,
-                        "seq": start + n,
-                        "item_key": i.item_key,
-                        "kind": i.kind,
-                        "action": i.action,
-                        "source_id": i.source_id,
-                        "remote_id": i.remote_id,
-                        "summary": i.summary,
-                        "details_json": i.details_json,
-                        "outcome": i.outcome,
-                        "message": i.message,
-                    }
-                    for n, i in enumerate(items)
-                ],
-            )
+            account: str | None = None
+            start = 0
+            while part := list(islice(rows, PLAN_ROWS_PER_INSERT)):
+                if account is None:
+                    account = conn.execute(
+                        select(t.runs.c.account).where(t.runs.c.run_id == run_id)
+                    ).scalar()
+                    if account is None:
+                        raise KeyError(f"no run {run_id}")
+                    last = conn.execute(select(func.max(p.seq)).where(p.run_id == run_id)).scalar()
+                    start = 0 if last is None else int(last) + 1
+                conn.execute(
+                    insert(t.plan_items),
+                    [
+                        {
+                            "run_id": run_id,
+                            "account": account,
+                            "seq": start + n,
+                            "item_key": i.item_key,
+                            "kind": i.kind,
+                            "action": i.action,
+                            "source_id": i.source_id,
+                            "remote_id": i.remote_id,
+                            "summary": i.summary,
+                            "details_json": i.details_json,
+                            "outcome": i.outcome,
+                            "message": i.message,
+                        }
+                        for n, i in enumerate(part)
+                    ],
+                )
+                start += len(part)
 
     def set_item_outcomes(self, run_id: int, outcomes: Mapping[str, tuple[str, str]]) -> None:
         """Record what happened to items (item_key → (outcome, message)); unknown keys ignored."""

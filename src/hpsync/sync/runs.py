@@ -202,10 +202,13 @@ def _heartbeat(store: StateStore, lease: Lease, seconds: float, stop: threading.
             log.warning("lease renewal failed", account=lease.account, error=str(exc))
 
 
-def plan_rows(plan: Plan) -> list[PlanItemRow]:
-    """The plan's interesting items (and its anomalies) as rows for the store."""
-    rows = [
-        PlanItemRow(
+def plan_rows(plan: Plan) -> Iterator[PlanItemRow]:
+    """The plan's interesting items (and its anomalies) as rows for the store, made one
+    at a time as the store takes them."""
+    for item in plan.items:
+        if item.action is Action.UNCHANGED:
+            continue
+        yield PlanItemRow(
             item.key,
             item.kind.value,
             item.action.value,
@@ -223,29 +226,23 @@ def plan_rows(plan: Plan) -> list[PlanItemRow]:
             ),
             outcome="pending" if item.writes else "noop",
         )
-        for item in plan.items
-        if item.action is not Action.UNCHANGED
-    ]
     seen: set[str] = set()
     for anomaly in plan.anomalies:
         key = f"anomaly:{anomaly.code.value}:{anomaly.kind}:{anomaly.key}"
         if key in seen:
             continue
         seen.add(key)
-        rows.append(
-            PlanItemRow(
-                key,
-                "anomaly",
-                anomaly.code.value,
-                f"{anomaly.kind} {anomaly.key}",
-                "",
-                anomaly.message,
-                json.dumps({"label": anomaly.label, "blocks": anomaly.blocks}),
-                outcome="noop",
-                message=anomaly.label,
-            )
+        yield PlanItemRow(
+            key,
+            "anomaly",
+            anomaly.code.value,
+            f"{anomaly.kind} {anomaly.key}",
+            "",
+            anomaly.message,
+            json.dumps({"label": anomaly.label, "blocks": anomaly.blocks}),
+            outcome="noop",
+            message=anomaly.label,
         )
-    return rows
 
 
 def down_counts(plan: Plan, result: ApplyResult | None) -> dict[str, int]:
