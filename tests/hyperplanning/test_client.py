@@ -223,3 +223,32 @@ def test_every_operation_answers_through_the_client(client: HyperplanningClient)
             assert len(result) == 3, op.name
     assert client.call("NomEnseignant", AEnseignant=2) == "Nguyen"
     assert client.call("HpSvcWDureeEnHeureMinute", ADuree=0.0625) == {"AHeure": 1, "AMinute": 30}
+
+
+def test_seances_are_asked_for_in_answers_of_bounded_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A parsed answer is held whole: after the first answer, the courses asked per call
+    are sized to about SEANCES_PER_CALL séances; every séance is still read."""
+    from hpsync.hyperplanning import read
+
+    data = school()
+    template = data["courses"][0]
+    per_course = len(template["seances"])
+    placed = sum(1 for seance in template["seances"] if not seance.get("cancelled"))
+    assert placed >= 1
+    data["courses"] = [{**template, "key": i} for i in range(100, 400)]  # alike: 300
+    with start_emulator(data, user=USER, password=PASSWORD) as emu:
+        with HyperplanningClient(emu.url, USER, Secret(PASSWORD), timezone="Europe/Paris") as c:
+            whole = c.read_snapshot()
+        one_call = emu.stats["DetailDesSeancesPlaceesTableauDeCours"]
+        monkeypatch.setattr(read, "SEANCES_PER_CALL", 10 * placed)  # 10 courses' worth
+        with HyperplanningClient(
+            emu.url, USER, Secret(PASSWORD), timezone="Europe/Paris", chunk=100
+        ) as c:
+            bounded = c.read_snapshot()
+        calls = emu.stats["DetailDesSeancesPlaceesTableauDeCours"] - one_call
+    assert one_call == 1  # 300 courses in one chunk of 500
+    # 100 courses first, then 10 a call (10 courses' séances): 1 + 200 / 10 calls
+    assert calls == 21
+    assert bounded.sessions == whole.sessions and len(whole.sessions) == 300 * per_course

@@ -113,6 +113,10 @@ FAMILY_RUBRICS = _s("RubriquesTableauDeFamilles", "ToutesLesRubriquesDeLaFamille
 _LISTS = frozenset({"teachers", "rooms", "promotions", "td_options", "regroupements", "students"})
 
 
+#: séances asked per bulk call, about (the courses of a chunk are sized from the last answer)
+SEANCES_PER_CALL = 2000
+
+
 def _chunks(keys: list[int], size: int) -> Iterable[list[int]]:
     for i in range(0, len(keys), size):
         yield keys[i : i + size]
@@ -354,8 +358,15 @@ class SchoolReader:
         records carry their course; per-course lists are attributed to the course asked."""
         if self.c.has(bulk):
             asked = set(keys)  # a séance of a course not asked for is not this read's
-            for part in _chunks(keys, self.chunk):
-                for s in self.c.call(bulk, ATableau=part) or []:
+            size, at = self.chunk, 0
+            while at < len(keys):
+                part = keys[at : at + size]
+                at += len(part)
+                found = self.c.call(bulk, ATableau=part) or []
+                # about SEANCES_PER_CALL séances an answer: a parsed answer is held whole
+                # (tens of MB for 10,000 séances), however many courses it takes
+                size = max(1, min(self.chunk, len(part) * SEANCES_PER_CALL // max(1, len(found))))
+                for s in found:
                     if s["Cours"] in asked:
                         yield s["Cours"], s
         elif self.c.has(each):
