@@ -115,6 +115,8 @@ _LISTS = frozenset({"teachers", "rooms", "promotions", "td_options", "regroupeme
 
 #: séances asked per bulk call, about (the courses of a chunk are sized from the last answer)
 SEANCES_PER_CALL = 2000
+#: courses asked in the first call, before any answer tells how many séances a course has
+FIRST_SEANCE_COURSES = 50
 
 
 def _chunks(keys: list[int], size: int) -> Iterable[list[int]]:
@@ -358,7 +360,7 @@ class SchoolReader:
         records carry their course; per-course lists are attributed to the course asked."""
         if self.c.has(bulk):
             asked = set(keys)  # a séance of a course not asked for is not this read's
-            size, at = self.chunk, 0
+            size, at = min(self.chunk, FIRST_SEANCE_COURSES), 0
             while at < len(keys):
                 part = keys[at : at + size]
                 at += len(part)
