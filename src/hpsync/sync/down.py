@@ -36,9 +36,11 @@ class PushState(Journal, Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PlannedRun:
-    """A plan with the inputs it was computed from."""
+    """A plan, and what the source offered when it was computed. The desired state is
+    not kept: the plan's items hold the records they write, and an XL school's desired
+    state (300k sheets) would otherwise be held through every write."""
 
-    desired: DesiredState
+    source: SourceFigures
     plan: Plan
     verdict: GuardVerdict
     #: whether every session of the window was read (False: only the changed ones)
@@ -119,7 +121,7 @@ def plan_account(
         previous=previous,
     )
     return PlannedRun(
-        desired,
+        source_figures(desired),
         plan,
         verdict,
         whole=Kind.SESSION in remote.complete,

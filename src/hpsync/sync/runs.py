@@ -53,7 +53,6 @@ from hpsync.sync.down import (
     PlannedRun,
     plan_account,
     read_window,
-    source_figures,
     sync_account,
 )
 from hpsync.sync.store_adapters import StoreJournal, StoreLedger
@@ -377,7 +376,7 @@ def run_down(
             store.finish_run(run_id, "failed", {}, error=internal_error(exc))
             raise
         store.set_meta(account, "base_id", snapshot.base.base_id)
-        store.set_meta(account, SOURCE_META, json.dumps(asdict(source_figures(planned.desired))))
+        store.set_meta(account, SOURCE_META, json.dumps(asdict(planned.source)))
         if result.ok:
             first_sync_done(store, account)
             _remember_read(store, account, planned, now, whole_at)
@@ -430,7 +429,7 @@ def _remember_read(
     if planned.whole or whole_at is None:
         whole_at = now
     mark = {
-        "base_id": planned.desired.base_id,
+        "base_id": planned.plan.base_id,
         "watermark": planned.watermark.isoformat(),
         "whole_at": whole_at.isoformat(),
     }
