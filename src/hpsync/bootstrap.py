@@ -122,6 +122,7 @@ class Services:
         self, setups: Sequence[AccountSetup], snapshot: Snapshot, **options: Any
     ) -> list[DownOutcome | HpsyncError]:
         """Planning → Edusign for these accounts (``usecases.sync_down``'s options)."""
+        options.setdefault("side_by_side_sessions", self.config.side_by_side_sessions)
         return usecases.sync_down(self.store, setups, snapshot, **options)
 
     def write_back(

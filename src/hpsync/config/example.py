@@ -15,6 +15,8 @@ retention_days = 90                       # how long run history is kept
 lease_seconds = 900                       # one run per account at a time: its lease, renewed
 full_read_hours = 24                      # every sheet read at least this often; syncs in
                                           # between read only the sheets changed (0: always all)
+side_by_side_sessions = 100000            # accounts plan together up to this many sessions,
+                                          # one at a time above (memory); writes stay together
 
 [hyperplanning]
 url = "https://planning.ecole.example/hpsw/2026-2027"   # WSDL at <url>/wsdl

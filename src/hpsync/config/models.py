@@ -272,6 +272,10 @@ class Config(_Model):
     # Hours between two whole reads of each account's sheets; the syncs in between read
     # only the sheets Edusign updated since, and those the planning changed (0: always all).
     full_read_hours: float = Field(default=24, ge=0)
+    # Accounts read and plan side by side while the base has at most this many sessions;
+    # above, one at a time (their writes still run side by side): an XL base's accounts
+    # would otherwise hold their sheets in memory together. 0: always one at a time.
+    side_by_side_sessions: int = Field(default=100_000, ge=0)
     year: YearConfig = YearConfig()
 
     @model_validator(mode="after")

@@ -14,7 +14,7 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -289,6 +289,7 @@ def run_down(
     holder: str | None = None,
     approved: dict[str, Any] | None = None,
     snapshot_blob: SnapshotBlob | None = None,
+    planning: AbstractContextManager[Any] | None = None,
 ) -> DownOutcome:
     """Plan (and unless ``dry_run``, apply) the down flow of one account.
 
@@ -321,29 +322,30 @@ def run_down(
             changed_since, whole_at = _changed_since(store, setup, snapshot, now)
             if not dry_run:  # until this run ends well, the next reads every sheet
                 store.set_meta(account, READ_META, "")
-            planned = plan_account(
-                snapshot,
-                setup.rules,
-                reads,
-                journal,
-                now=now,
-                guards=guards,
-                previous=_last_source(store, account),
-                changed_since=changed_since,
-            )
-            store.add_plan_items(run_id, plan_rows(planned.plan))
-            if not dry_run:
-                record_inputs(
-                    store,
-                    run_id,
-                    snapshot_blob or SnapshotBlob(snapshot),
+            with planning or nullcontext():  # a big base: one account plans at a time
+                planned = plan_account(
+                    snapshot,
                     setup.rules,
                     reads,
                     journal,
-                    planned.plan,
-                    now,
+                    now=now,
+                    guards=guards,
+                    previous=_last_source(store, account),
+                    changed_since=changed_since,
                 )
-            reads.remote = None  # recorded: not held through the writes (300k records)
+                store.add_plan_items(run_id, plan_rows(planned.plan))
+                if not dry_run:
+                    record_inputs(
+                        store,
+                        run_id,
+                        snapshot_blob or SnapshotBlob(snapshot),
+                        setup.rules,
+                        reads,
+                        journal,
+                        planned.plan,
+                        now,
+                    )
+                reads.remote = None  # recorded: not held through the writes (300k records)
             out = DownOutcome(run_id, planned)
             if approved is not None and not dry_run:
                 check_approved(approved, planned.plan, zone=snapshot.base.timezone)

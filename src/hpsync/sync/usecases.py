@@ -7,7 +7,9 @@ The CLI, the worker, the dashboard's actions and the webhook call them through
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -35,10 +37,16 @@ def sync_down(
     now: datetime | None = None,
     progress_for: Callable[[AccountSetup], Progress | None] | None = None,
     approved_for: Callable[[AccountSetup], dict[str, Any] | None] | None = None,
+    side_by_side_sessions: int | None = None,
 ) -> list[DownOutcome | HpsyncError]:
     """Plan (and unless ``dry_run``, apply) the down flow of every account given, side by
-    side; a refused or failed account takes its error's place in the list."""
+    side; a refused or failed account takes its error's place in the list. On a base of
+    more than ``side_by_side_sessions`` sessions the accounts read and plan one at a time
+    (what an account holds to plan is released before the next begins); writes still
+    run side by side."""
     stored = SnapshotBlob(snapshot)  # one snapshot blob for the run, whatever the accounts
+    big = side_by_side_sessions is not None and len(snapshot.sessions) > side_by_side_sessions
+    planning = threading.Lock() if big and len(setups) > 1 else nullcontext()
 
     def one(setup: AccountSetup) -> DownOutcome:
         return run_down(
@@ -52,6 +60,7 @@ def sync_down(
             progress=progress_for(setup) if progress_for else None,
             approved=approved_for(setup) if approved_for else None,
             snapshot_blob=stored,
+            planning=planning,
         )
 
     return each_account(setups, one)
