@@ -27,7 +27,7 @@ from hpsync.rules.policy import AccountRules
 class PushState(Journal, Protocol):
     """A journal that can also say what was pushed so far."""
 
-    def pushed(self) -> dict[tuple[Kind, str], Pushed]: ...
+    def pushed(self) -> Mapping[tuple[Kind, str], Pushed]: ...
 
     def pushed_in_order(self) -> Iterator[tuple[str, str, str, str]]:
         """``(kind, source id, remote id, hash)`` of ``pushed``, by kind and source id."""

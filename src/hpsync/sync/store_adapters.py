@@ -9,7 +9,7 @@ from datetime import datetime
 
 from hpsync.attendance.ledger import Key, LedgerEntry, Status
 from hpsync.attendance.statuses import MarkKind
-from hpsync.engine.diff import Pushed
+from hpsync.engine.diff import Pushed, PushedIndex
 from hpsync.engine.plan import Action, PlanItem
 from hpsync.model import Kind
 from hpsync.ports import WriteOutcome
@@ -29,13 +29,13 @@ class StoreJournal:
         self.run_id = run_id
         self.clock = clock
 
-    def pushed(self) -> dict[tuple[Kind, str], Pushed]:
+    def pushed(self) -> PushedIndex:
         kinds = {kind.value: kind for kind in Kind}
         intern = sys.intern  # one string per identity and id: the planning's, Edusign's
-        return {
-            (kinds[kind], intern(sid)): Pushed(intern(remote_id), digest)
-            for kind, sid, remote_id, digest in self.store.active_mappings(self.account)
-        }
+        index = PushedIndex()
+        for kind, sid, remote_id, digest in self.store.active_mappings(self.account):
+            index.put(kinds[kind], intern(sid), Pushed(intern(remote_id), digest))
+        return index
 
     def pushed_in_order(self) -> Iterator[tuple[str, str, str, str]]:
         """``(kind, source id, remote id, hash)`` of what was pushed, streamed from the store
