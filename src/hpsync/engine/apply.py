@@ -129,7 +129,7 @@ class _Executor:
             self.journal.commit(kind, [(i, WriteOutcome(i.key, True, i.remote_id)) for i in keep])
             for item in keep:
                 self.result.done[f"{kind.value}.{item.action.value}"] += 1
-                if item.action is Action.ADOPT:
+                if item.action is Action.ADOPT and kind is not Kind.SESSION:
                     self.known[item.sid] = item.remote_id
 
     def run(self, kind: Kind, writes: Sequence[PlanItem], *, tag: str = "") -> None:
@@ -187,7 +187,9 @@ class _Executor:
             for item, outcome in zip(batch, outcomes, strict=True):
                 if outcome.ok:
                     self.result.done[f"{kind.value}.{tag or item.action.value}"] += 1
-                    if item.action is not Action.REMOVE:
+                    if item.action is not Action.REMOVE and kind is not Kind.SESSION:
+                        # what other records name (nothing names a session: a year of
+                        # sheets is not kept here)
                         self.known[item.sid] = outcome.remote_id
                     full = self._deferred.pop(item.key, None) if kind is Kind.LEARNER else None
                     if full is not None:

@@ -219,8 +219,10 @@ def _diff_kind(
             unchanged[kind] += 1
             continue
         items.append(item)
-    ours = written | {s for s in by_api if s.startswith(prefix)}
-    for gone in sorted(ours - set(wanted)):
+    # ours and no longer wanted, without a set of every identity held (300k sheets)
+    gone_sids = {s for s in written if s not in wanted}
+    gone_sids.update(s for s in by_api if s not in wanted and s.startswith(prefix))
+    for gone in sorted(gone_sids):
         last = pushed.get((kind, gone))
         item = _removal(kind, gone, last, have, by_api, read=was_read(last), now=now)
         if unchanged is not None and item.action is Action.UNCHANGED:
