@@ -96,7 +96,7 @@ def test_replay_lists_items_whose_content_differs_with_their_fields(tmp_path: Pa
             )
         report = replay_run(store, done.run_id)
         (line,) = report.differences
-        assert item.summary in line and "Léonie" in line and "recorded create" in line
+        assert item.title() in line and "Léonie" in line and "recorded create" in line
 
 
 def test_a_refused_approved_plan_names_who_and_which_fields() -> None:

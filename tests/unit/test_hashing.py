@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hpsync.engine.desired import DesiredLearner, DesiredSession
-from hpsync.engine.diff import _summary
+from hpsync.engine.plan import record_summary
 from hpsync.hashing import (
     canonical,
     canonical_and_hash,
@@ -52,14 +52,14 @@ def test_the_repeated_autumn_hour_keeps_its_two_instants() -> None:
     assert utc_text(first) == "2026-10-25T00:30:00Z"
     assert utc_text(second) == "2026-10-25T01:30:00Z"
     sessions = [DesiredSession(SourceId("s"), "n", d, d, (), "", ()) for d in (first, second)]
-    assert [_summary(s) for s in sessions] == [
+    assert [record_summary(s) for s in sessions] == [
         "n @ 2026-10-25T02:30+02:00",
         "n @ 2026-10-25T02:30+01:00",
     ]
     same_instant = first.astimezone(UTC)
-    assert _summary(DesiredSession(SourceId("s"), "n", same_instant, same_instant, (), "", ())) == (
-        "n @ 2026-10-25T00:30+00:00"
-    )
+    assert record_summary(
+        DesiredSession(SourceId("s"), "n", same_instant, same_instant, (), "", ())
+    ) == ("n @ 2026-10-25T00:30+00:00")
 
 
 # The generated per-class functions against the plain definition, for values of every

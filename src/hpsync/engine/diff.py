@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
 
 from hpsync.engine.adopt import (
@@ -78,30 +77,6 @@ class PushedIndex(Mapping[tuple[Kind, str], Pushed]):
 
     def __len__(self) -> int:
         return self._size
-
-
-def _summary(record: Desired) -> str:
-    """How people name the record: sessions by title and start, others by name or e-mail."""
-    if type(record) is DesiredSession:  # most records: no attribute probing
-        when = record.start
-        return f"{record.name} @ {_minutes(when, when.fold, when.tzinfo)}"
-    name = getattr(record, "name", None)
-    if name is not None:
-        start = getattr(record, "start", None)
-        return f"{name} @ {start.isoformat(timespec='minutes')}" if start else str(name)
-    first = getattr(record, "first_name", "")
-    last = getattr(record, "last_name", "")
-    return f"{first} {last} <{getattr(record, 'email', '')}>"
-
-
-@lru_cache(maxsize=1 << 16)
-def _minutes(start: datetime, fold: int, zone: tzinfo | None) -> str:
-    """``start.isoformat(timespec="minutes")``, memoised: sessions share a few thousand starts.
-
-    Equal datetimes may still print apart: in other zones (another offset), or in the
-    repeated autumn hour of one zone (another fold); the key tells them apart.
-    """
-    return start.isoformat(timespec="minutes")
 
 
 def _changes(want: dict[str, object], have: Mapping[str, object]) -> tuple[FieldChange, ...]:
@@ -319,11 +294,8 @@ def _diff_one(
         names, values, digest = canonical_values_and_hash(want)
 
     def make(action: Action = Action.UNCHANGED, **rest: Any) -> PlanItem:
-        # nobody reads the name of a record left as it is: not made for every sheet
-        summary = "" if action is Action.UNCHANGED else _summary(want)
-        return PlanItem(
-            kind, action, sid, summary=summary, content_hash=digest, record=want, **rest
-        )
+        # no summary kept: ``PlanItem.title`` makes it from the record when it is read
+        return PlanItem(kind, action, sid, content_hash=digest, record=want, **rest)
 
     if found is None:
         if last is not None and not read:
@@ -534,7 +506,7 @@ def _kept(item: PlanItem, needed: Mapping[str, int]) -> PlanItem:
         Action.PROTECTED,
         item.sid,
         item.remote_id,
-        summary=item.summary,
+        summary=item.title(),
         who=item.who,
         reason=f"no longer in the planning, but still on {needed[item.sid]} open sheet(s) that "
         "stay on Edusign: not archived, please check",

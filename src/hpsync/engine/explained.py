@@ -164,7 +164,7 @@ def who_of(item: PlanItem) -> Who:
         first, last = getattr(record, "first_name", ""), getattr(record, "last_name", "")
         return Who(f"{first} {last}".strip(), str(getattr(record, "email", "")))
     name = getattr(record, "name", None)
-    return Who(str(name)) if name else Who(item.summary)
+    return Who(str(name)) if name else Who(item.title())
 
 
 def who_json(who: Who) -> dict[str, str]:
@@ -202,7 +202,7 @@ def explain_item(item: PlanItem, *, outcome: str = "", message: str = "") -> Exp
         source_id=item.sid,
         remote_id=item.remote_id,
         who=who_of(item),
-        summary=item.summary,
+        summary=item.title(),
         reason=item.reason,
         drift=item.drift,
         changes=tuple(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
-from hpsync.engine.desired import Desired
+from hpsync.engine.desired import Desired, DesiredSession
 from hpsync.hashing import canonical_value
 from hpsync.json_stream import Lazy, sha256_hex
 from hpsync.model import Kind
@@ -34,6 +35,30 @@ class Action(enum.StrEnum):
     @property
     def writes(self) -> bool:
         return self in {Action.CREATE, Action.UPDATE, Action.REMOVE}
+
+
+def record_summary(record: Desired) -> str:
+    """How people name the record: sessions by title and start, others by name or e-mail."""
+    if type(record) is DesiredSession:  # most records: no attribute probing
+        when = record.start
+        return f"{record.name} @ {_minutes(when, when.fold, when.tzinfo)}"
+    name = getattr(record, "name", None)
+    if name is not None:
+        start = getattr(record, "start", None)
+        return f"{name} @ {start.isoformat(timespec='minutes')}" if start else str(name)
+    first = getattr(record, "first_name", "")
+    last = getattr(record, "last_name", "")
+    return f"{first} {last} <{getattr(record, 'email', '')}>"
+
+
+@lru_cache(maxsize=1 << 16)
+def _minutes(start: datetime, fold: int, zone: tzinfo | None) -> str:
+    """``start.isoformat(timespec="minutes")``, memoised: sessions share a few thousand starts.
+
+    Equal datetimes may still print apart: in other zones (another offset), or in the
+    repeated autumn hour of one zone (another fold); the key tells them apart.
+    """
+    return start.isoformat(timespec="minutes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +108,20 @@ class PlanItem:
         """Unique key of the item inside a plan."""
         return f"{self.kind.value}:{self.sid or self.remote_id}"
 
+    def title(self) -> str:
+        """How people name the record: ``summary``, or made from the record when the item
+        carries one (not kept with each of an initial plan's 300k items)."""
+        if self.summary or self.record is None:
+            return self.summary
+        return record_summary(self.record)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind.value,
             "action": self.action.value,
             "sid": self.sid,
             "remote_id": self.remote_id,
-            "summary": self.summary,
+            "summary": self.title(),
             "changes": [
                 {
                     "field": c.name,

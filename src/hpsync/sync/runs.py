@@ -213,7 +213,7 @@ def plan_rows(plan: Plan) -> Iterator[PlanItemRow]:
             item.action.value,
             item.sid,
             item.remote_id,
-            item.summary,
+            item.title(),
             json.dumps(
                 {
                     "reason": item.reason,
