@@ -41,6 +41,10 @@ class Pushed:
     content_hash: str
 
 
+#: what ``_diff_one`` answers, when told to be quiet, for a record left as it is
+UNCHANGED_ITEM = PlanItem(Kind.SESSION, Action.UNCHANGED, "")
+
+
 class PushedIndex(Mapping[tuple[Kind, str], Pushed]):
     """What was pushed, by (kind, source id), held as one dict per kind: no key tuple per
     record (72 bytes each, for every sheet of an XL school's year)."""
@@ -187,7 +191,16 @@ def _diff_kind(
 
     for wanted_sid in sorted(wanted):
         last = pushed.get((kind, wanted_sid))
-        item = _diff_one(kind, wanted[wanted_sid], last, have, by_api, read=was_read(last), now=now)
+        item = _diff_one(
+            kind,
+            wanted[wanted_sid],
+            last,
+            have,
+            by_api,
+            read=was_read(last),
+            now=now,
+            quiet=unchanged is not None,
+        )
         if pool is not None and item.action is Action.CREATE:
             item = _adopt(item, wanted[wanted_sid], pool, tokens or {}, now=now)
         if unchanged is not None and item.action is Action.UNCHANGED:
@@ -285,7 +298,10 @@ def _diff_one(
     *,
     read: bool,
     now: datetime,
+    quiet: bool = False,
 ) -> PlanItem:
+    """The fate of one wanted record; ``quiet``: a record left as it is comes back as
+    ``UNCHANGED_ITEM`` (only counted), not as an item of its own."""
     sid = want.sid
     found = _find(sid, last, have, by_api)
     if found is None:
@@ -301,7 +317,7 @@ def _diff_one(
         if last is not None and not read:
             # Not read this time (outside the read window): trust the state.
             if last.content_hash == digest:
-                return make(remote_id=last.remote_id)
+                return UNCHANGED_ITEM if quiet else make(remote_id=last.remote_id)
             return make(
                 action=Action.UPDATE,
                 remote_id=last.remote_id,
@@ -335,7 +351,7 @@ def _diff_one(
         )
     if not changes:
         if last is not None and last.remote_id == found.remote_id and last.content_hash == digest:
-            return make(remote_id=found.remote_id)
+            return UNCHANGED_ITEM if quiet else make(remote_id=found.remote_id)
         return make(
             action=Action.ADOPT,
             remote_id=found.remote_id,
