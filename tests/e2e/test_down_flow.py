@@ -21,12 +21,17 @@ from hpsync.model import Kind
 from .harness import ACCOUNTS, World, duplicates, world
 
 
+def third_week(w: World) -> datetime:
+    """The instant ``sync_all`` syncs at: midnight (UTC) two weeks after the base's first day."""
+    first = datetime.fromisoformat(w.school["base"]["first_day"]).replace(tzinfo=UTC)
+    return first + timedelta(days=14)
+
+
 def sync_all(w: World) -> dict[str, dict[str, int]]:
     """Sync both accounts as of the base's third week (later sessions are in the future)."""
     from hpsync.sync.runs import run_down
 
-    now = datetime.fromisoformat(w.school["base"]["first_day"]).replace(tzinfo=UTC)
-    now += timedelta(days=14)
+    now = third_week(w)
     with open_context(load_config(w.config)) as ctx:
         snapshot = ctx.hyperplanning.read_snapshot()
         return {n: run_down(ctx.store, snapshot, ctx.account(n), now=now).counts for n in ACCOUNTS}
