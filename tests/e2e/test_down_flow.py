@@ -18,7 +18,7 @@ from hpsync.config import load_config
 from hpsync.engine.desired import build_desired
 from hpsync.model import Kind
 
-from .harness import ACCOUNTS, World, duplicates, world
+from .harness import ACCOUNTS, World, clock_env, duplicates, hpsync, world
 
 
 def third_week(w: World) -> datetime:
@@ -94,12 +94,14 @@ def test_sigkill_at_random_points_then_rerun_converges(tmp_path: Path) -> None:
         sync_all(w)
         expected = {n: w.edusign_state(n) for n in ACCOUNTS}
     with world(killed_dir) as w:
+        at = third_week(w)  # the reference's instant, not today's
         kills = 0
         for _attempt in range(6):
             proc = subprocess.Popen(
                 [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config), "--json"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                env=clock_env(at),
             )
             target = w.write_calls() + rng.randint(1, 12)  # kill after a random number of writes
             deadline = time.monotonic() + 60
@@ -111,13 +113,7 @@ def test_sigkill_at_random_points_then_rerun_converges(tmp_path: Path) -> None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
             proc.wait(timeout=60)
-        done = subprocess.run(
-            [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        done = hpsync(w, at, "sync")
         assert done.returncode == 0, done.stderr
         for name in ACCOUNTS:
             state = w.edusign_state(name)
