@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from hpsync import clock
 from hpsync.edusign import EdusignClient
 from hpsync.emulators.edusign import start_emulator as start_edusign
 from hpsync.emulators.generator import generate_school
 from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
 from hpsync.secrets import Secret
+
+from .clock_helpers import timeline
 
 ACCOUNTS = ("nord", "sud")
 
@@ -169,3 +174,30 @@ def world(tmp: Path, size: str = "S", seed: int = 3, rate_scale: float = 50.0) -
             config_text(tmp, hp.url, es.url, school["base"]["id"], rate_scale=rate_scale)
         )
         yield World(school, hp.url, es.url, keys, config, hp, es)
+
+
+def clock_env(at: datetime) -> dict[str, str]:
+    """This process's environment with hpsync's clock on the timeline of ``at``."""
+    return {**os.environ, clock.ENV: timeline(at)}
+
+
+def hpsync(
+    w: World | None, at: datetime | None, *args: str, timeout: float = 300, ok: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The ``hpsync`` command as an operator types it, in a process of its own: ``-c`` the
+    world's configuration when ``w`` is given (else ``args`` name theirs), its clock on
+    the timeline of ``at`` when given (else this process's); ``ok``: it must exit 0."""
+    command = [sys.executable, "-m", "hpsync", *args]
+    if w is not None:
+        command += ["-c", str(w.config)]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=None if at is None else clock_env(at),
+    )
+    if ok:
+        assert done.returncode == 0, done.stderr[-2000:]
+    return done

@@ -1,15 +1,15 @@
 """An Edusign account already full — the learners, trainers and sessions of an M school as
 another connector left them — syncs to the same end state as an empty account, with no
-duplicate (docs/config.md, adoption). Counted through the emulator's public API."""
+duplicate (docs/config.md, adoption). Counted through the emulator's public API.
+
+The account starts as hpsync's first sync of the M school left it: a copy of the session's
+one M sync (m_world.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +17,11 @@ import pytest
 
 from hpsync.emulators.edusign.controls import Ctl, edit_record
 
-from .clock_helpers import timeline
-from .harness import World, world
-from .up_helpers import PARIS
+from .harness import World, hpsync
+from .m_world import synced_m_world
+from .test_down_flow import third_week
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # an M school, CPU bound
-
-
-def hpsync(w: World, at: datetime, *args: str) -> subprocess.CompletedProcess[str]:
-    from hpsync import clock
-
-    return subprocess.run(
-        [sys.executable, "-m", "hpsync", *args, "-c", str(w.config)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-        env={**os.environ, clock.ENV: timeline(at)},
-    )
 
 
 def end_state(w: World) -> dict[str, Any]:
@@ -97,16 +84,12 @@ def as_another_connector_left_it(w: World) -> int:
 
 
 def test_an_account_full_of_another_connectors_records_ends_as_an_empty_one(
-    tmp_path: Path,
+    tmp_path: Path, synced_m: Path
 ) -> None:
-    """Sync an M school into nord; make every record another tool's and forget hpsync's
-    state; sync again with adopt_existing_sessions: nothing is created, every record is
-    adopted, the end state is the first one, no duplicate."""
-    with world(tmp_path, size="M", seed=7) as w:
-        first = date.fromisoformat(w.school["base"]["first_day"])
-        at = datetime.combine(first + timedelta(days=24), datetime.min.time(), PARIS)
-        empty = hpsync(w, at, "sync", "-a", "nord")
-        assert empty.returncode == 0, empty.stderr
+    """An M school synced into nord; make every record another tool's and forget hpsync's
+    state; an hour later sync again with adopt_existing_sessions: nothing is created, every
+    record is adopted, the end state is the first one, no duplicate."""
+    with synced_m_world(tmp_path, synced_m) as w:
         expected = end_state(w)
         assert sum(expected["courses"].values()) > 1000
 
@@ -116,8 +99,8 @@ def test_an_account_full_of_another_connectors_records_ends_as_an_empty_one(
         w.config.write_text(
             text.replace('name = "nord"\n', 'name = "nord"\nadopt_existing_sessions = true\n', 1)
         )
-        later = at + timedelta(hours=1)
-        adopted = hpsync(w, later, "sync", "-a", "nord", "--json")
+        later = third_week(w) + timedelta(hours=1)  # an hour after the first sync
+        adopted = hpsync(w, later, "sync", "-a", "nord", "--json", timeout=900)
         assert adopted.returncode == 0, adopted.stderr[-3000:]
         (result,) = json.loads(adopted.stdout)
         counts = result["counts"]
@@ -128,7 +111,9 @@ def test_an_account_full_of_another_connectors_records_ends_as_an_empty_one(
         for kind in ("students", "professors", "courses"):
             doubled = [key for key, n in adopted_state[kind].items() if n > 1]
             assert doubled == [], (kind, doubled[:3])
-        again = hpsync(w, later + timedelta(minutes=15), "sync", "-a", "nord", "--json")
+        again = hpsync(
+            w, later + timedelta(minutes=15), "sync", "-a", "nord", "--json", timeout=900
+        )
         assert (
             again.returncode == 0 and json.loads(again.stdout)[0]["counts"]["writes_planned"] == 0
         )

@@ -4,9 +4,6 @@ later than today, the small hours, New Year — every run ends, with nothing to 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,26 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hpsync import clock
-
-from .clock_helpers import timeline
-from .harness import World, world
+from .harness import World, hpsync, world
 from .up_helpers import hp_data
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def hpsync(w: World, at: datetime, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the ``hpsync`` command as a user would, its clock set to ``at``."""
-    env = {**os.environ, clock.ENV: timeline(at)}
-    return subprocess.run(
-        [sys.executable, "-m", "hpsync", *args, "-c", str(w.config)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
 
 
 def runs(w: World, at: datetime) -> list[dict[str, Any]]:

@@ -5,8 +5,6 @@ one missing is one line naming it, exit 4 (docs: README "exit codes", docs/hyper
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,19 +12,9 @@ from lxml import etree
 
 from hpsync.emulators.hyperplanning import start_emulator
 
-from .harness import World, world
+from .harness import hpsync, world
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
-
-
-def hpsync(w: World, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hpsync", *args, "-c", str(w.config)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def without(captured: Path, operations: set[str], into: Path) -> Path:
@@ -59,7 +47,7 @@ def test_a_captured_wsdl_missing_one_operation(
     exit 4 and one line naming the operation."""
     with world(tmp_path) as w:
         captured = tmp_path / "capture"
-        doctor = hpsync(w, "doctor", "--capture", str(captured))
+        doctor = hpsync(w, None, "doctor", "--capture", str(captured))
         assert doctor.returncode == 0, doctor.stdout
         folder = without(captured / "hyperplanning", missing, tmp_path / "served")
         password = os.environ["HPSYNC_E2E_HP"]
@@ -67,10 +55,10 @@ def test_a_captured_wsdl_missing_one_operation(
             w.school, user="ws", password=password, root="/hpsw/2026-2027", wsdl_dir=folder
         ) as hp:
             w.config.write_text(w.config.read_text().replace(w.hp_url, hp.url))
-            done = hpsync(w, "plan" if code == 0 else "sync")
+            done = hpsync(w, None, "plan" if code == 0 else "sync")
             if code == 0:
-                done = hpsync(w, "sync")
-                plan = hpsync(w, "plan")
+                done = hpsync(w, None, "sync")
+                plan = hpsync(w, None, "plan")
                 assert plan.returncode == 0 and said in plan.stdout, plan.stdout[-2000:]
         assert done.returncode == code, done.stderr[-2000:]
         if code:

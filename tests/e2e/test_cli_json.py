@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from .harness import world
+from .harness import hpsync, world
 
 
 def run(*args: str) -> object:
-    done = subprocess.run(
-        [sys.executable, "-m", "hpsync", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = hpsync(None, None, *args, timeout=180)
     assert done.returncode in (0, 1), (args, done.stderr)
     return json.loads(done.stdout)
 

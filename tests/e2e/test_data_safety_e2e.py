@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,24 +17,11 @@ from typing import Any
 
 import httpx
 
-from hpsync import clock
 from hpsync.emulators.generator.people import SITE_NORD
 from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
 
-from .clock_helpers import timeline
-from .harness import ACCOUNTS, World, world
+from .harness import ACCOUNTS, World, hpsync, world
 from .up_helpers import PARIS
-
-
-def hpsync(w: World, at: datetime, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hpsync", *args, "-c", str(w.config)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, clock.ENV: timeline(at)},
-    )
 
 
 def during(w: World) -> datetime:

@@ -18,15 +18,20 @@ from hpsync.config import load_config
 from hpsync.engine.desired import build_desired
 from hpsync.model import Kind
 
-from .harness import ACCOUNTS, World, duplicates, world
+from .harness import ACCOUNTS, World, clock_env, duplicates, hpsync, world
+
+
+def third_week(w: World) -> datetime:
+    """The instant ``sync_all`` syncs at: midnight (UTC) two weeks after the base's first day."""
+    first = datetime.fromisoformat(w.school["base"]["first_day"]).replace(tzinfo=UTC)
+    return first + timedelta(days=14)
 
 
 def sync_all(w: World) -> dict[str, dict[str, int]]:
     """Sync both accounts as of the base's third week (later sessions are in the future)."""
     from hpsync.sync.runs import run_down
 
-    now = datetime.fromisoformat(w.school["base"]["first_day"]).replace(tzinfo=UTC)
-    now += timedelta(days=14)
+    now = third_week(w)
     with open_context(load_config(w.config)) as ctx:
         snapshot = ctx.hyperplanning.read_snapshot()
         return {n: run_down(ctx.store, snapshot, ctx.account(n), now=now).counts for n in ACCOUNTS}
@@ -89,12 +94,14 @@ def test_sigkill_at_random_points_then_rerun_converges(tmp_path: Path) -> None:
         sync_all(w)
         expected = {n: w.edusign_state(n) for n in ACCOUNTS}
     with world(killed_dir) as w:
+        at = third_week(w)  # the reference's instant, not today's
         kills = 0
         for _attempt in range(6):
             proc = subprocess.Popen(
                 [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config), "--json"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                env=clock_env(at),
             )
             target = w.write_calls() + rng.randint(1, 12)  # kill after a random number of writes
             deadline = time.monotonic() + 60
@@ -106,13 +113,7 @@ def test_sigkill_at_random_points_then_rerun_converges(tmp_path: Path) -> None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
             proc.wait(timeout=60)
-        done = subprocess.run(
-            [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        done = hpsync(w, at, "sync")
         assert done.returncode == 0, done.stderr
         for name in ACCOUNTS:
             state = w.edusign_state(name)

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .harness import ACCOUNTS, duplicates, world
+from .harness import ACCOUNTS, clock_env, duplicates, hpsync, world
 from .m_world import synced_m_world
-from .test_down_flow import sync_all
+from .test_down_flow import sync_all, third_week
 
 # M-school size, not calendar: left out of the fixed-instant passes (`make test`)
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # an M school, CPU bound
@@ -66,12 +66,14 @@ def test_m_school_sigkill_then_rerun_equals_an_uninterrupted_sync(
     with synced_m_world(tmp_path / "clean", synced_m) as w:
         expected = {n: w.edusign_state(n) for n in ACCOUNTS}
     with world(tmp_path / "killed", size="M", seed=7) as w:
+        at = third_week(w)  # the reference's instant, not today's
         kills = 0
         for _ in range(3):
             proc = subprocess.Popen(
                 [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config), "--json"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                env=clock_env(at),
             )
             target = w.write_calls() + rng.randint(1, 120)
             deadline = time.monotonic() + 120
@@ -81,13 +83,7 @@ def test_m_school_sigkill_then_rerun_equals_an_uninterrupted_sync(
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
             proc.wait(timeout=60)
-        done = subprocess.run(
-            [sys.executable, "-m", "hpsync", "sync", "-c", str(w.config)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        done = hpsync(w, at, "sync", timeout=600)
         assert done.returncode == 0, done.stderr[-2000:]
         for name in ACCOUNTS:
             state = w.edusign_state(name)

@@ -8,25 +8,20 @@ from __future__ import annotations
 import copy
 import html
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from alerts.conftest import SmtpServer, smtp
-from hpsync import clock
 from hpsync.emulators.generator.people import SITE_NORD, SITE_SUD
 from hpsync.secrets import Secret
 from hpsync.state import StateStore
 from hpsync.web import create_app
 
-from .clock_helpers import timeline
-from .harness import world
-from .test_data_safety_e2e import during, hpsync, hyperplanning_now_serves
+from .harness import hpsync, world
+from .test_data_safety_e2e import during, hyperplanning_now_serves
 
 __all__ = ["smtp"]
 
@@ -35,16 +30,7 @@ TOKEN = "explain-token-4b1e"
 
 def run(at: datetime, *args: str) -> str:
     """``hpsync ARGS`` at ``at`` (its own ``-c``), which must succeed; its output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "hpsync", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, clock.ENV: timeline(at)},
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+    return hpsync(None, at, *args, ok=True).stdout
 
 
 SCHOOL_MAIL = "vie-scolaire@lycee.test"

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .harness import World, world
-from .test_data_safety_e2e import during, hpsync
+from .harness import World, hpsync, world
+from .test_data_safety_e2e import during
 from .test_incremental_e2e import course_calls, edusign_days_pass, reset_counts
 from .up_helpers import Scene, absences, hp_local, hp_writes, learner_of, scene
 

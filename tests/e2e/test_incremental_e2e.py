@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from .harness import World, duplicates, world
-from .test_data_safety_e2e import during, hpsync, sheets
+from .harness import World, duplicates, hpsync, world
+from .test_data_safety_e2e import during, sheets
 
 
 def course_calls(w: World) -> tuple[int, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -11,17 +10,13 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .clock_helpers import timeline
-from .harness import World, world
+from .harness import World, clock_env, world
 from .up_helpers import PARIS
 
 
 def hpsync_env(w: World) -> dict[str, str]:
     first = date.fromisoformat(w.school["base"]["first_day"])
-    at = datetime.combine(first + timedelta(days=14), datetime.min.time(), PARIS)
-    from hpsync import clock
-
-    return {**os.environ, clock.ENV: timeline(at)}
+    return clock_env(datetime.combine(first + timedelta(days=14), datetime.min.time(), PARIS))
 
 
 def test_a_sync_longer_than_a_two_second_lease_completes_and_keeps_it(tmp_path: Path) -> None:

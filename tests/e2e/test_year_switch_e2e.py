@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
-import sys
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,21 +27,8 @@ from hpsync.emulators.hyperplanning import start_emulator as start_hyperplanning
 from hpsync.worker.command import Command
 from hpsync.worker.runners import run_up_command
 
-from .clock_helpers import timeline
-from .harness import ACCOUNTS, World, world
+from .harness import ACCOUNTS, World, hpsync, world
 from .up_helpers import PARIS, hp_local
-
-
-def hpsync(w: World, at: datetime, *args: str) -> subprocess.CompletedProcess[str]:
-    """The command as an operator types it, on the scenario's calendar."""
-    return subprocess.run(
-        [sys.executable, "-m", "hpsync", *args, "-c", str(w.config)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, clock.ENV: timeline(at)},
-    )
 
 
 def students(w: World, account: str) -> dict[str, tuple[str, bool, str]]:

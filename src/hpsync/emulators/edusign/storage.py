@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_api_id ON records (school_id, kind, api_id);
 CREATE INDEX IF NOT EXISTS records_email ON records (school_id, kind, email);
 CREATE INDEX IF NOT EXISTS records_start ON records (school_id, kind, start, id);
-CREATE INDEX IF NOT EXISTS records_live_start ON records (school_id, kind, hidden, start, id, end_);
+CREATE INDEX IF NOT EXISTS records_live_start
+    ON records (school_id, kind, hidden, start, id, end_, updated);
 """
 
 _PROFESSOR_KEYS = ("PROFESSOR", *tuple(f"PROFESSOR_{n}" for n in range(2, 10)))
