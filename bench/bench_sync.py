@@ -383,7 +383,8 @@ def main(argv: list[str]) -> None:
             f"{n['write_calls']} writes); goal ≤ 512 MiB"
         )
         RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "p3_sync_process.json").write_text(json.dumps(row, indent=2) + "\n")
+        out = RESULTS / f"p3_sync_process_{row['size']}.json"  # one file per size
+        out.write_text(json.dumps(row, indent=2) + "\n")
         return
     rows = measure(args.size, args.scale, which)
     report(rows)
