@@ -142,3 +142,27 @@ def test_learner_archived_by_hand_is_restored_not_duplicated(tmp_path: Path) -> 
                 ctx.store, ctx.hyperplanning.read_snapshot(), ctx.account("nord"), dry_run=True
             )
         assert [(i.action, i.sid, i.changes, i.reason) for i in out.planned.plan.writes()] == []
+
+
+def test_accounts_synced_one_at_a_time_hold_what_side_by_side_accounts_hold(
+    tmp_path: Path,
+) -> None:
+    """``side_by_side_sessions`` (docs/config.md) only orders the accounts' reads and plans:
+    ``hpsync sync`` with it at 0 (one account at a time) leaves each Edusign account exactly
+    as the default (side by side on a small base) does, with no duplicate; a rerun writes
+    nothing."""
+    states = []
+    for n, knob in enumerate(("", "side_by_side_sessions = 0\n")):
+        (tmp_path / f"w{n}").mkdir()
+        with world(tmp_path / f"w{n}") as w:
+            w.config.write_text(knob + w.config.read_text())
+            hpsync(w, third_week(w), "sync", ok=True)
+            states.append({name: w.edusign_state(name) for name in ACCOUNTS})
+            before = w.write_calls()
+            hpsync(w, third_week(w) + timedelta(hours=1), "sync", ok=True)
+            assert w.write_calls() == before
+    side_by_side, one_at_a_time = states
+    assert one_at_a_time == side_by_side
+    for name in ACCOUNTS:
+        assert not duplicates(one_at_a_time[name])
+        assert one_at_a_time[name]["courses"] and one_at_a_time[name]["students"]
