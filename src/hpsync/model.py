@@ -44,17 +44,20 @@ def source_id(base_id: str, kind: Kind, key: object) -> SourceId:
     one, not a copy each: 300k sheets on an XL school); the others are memoised, as the core
     asks for them once per roster entry, hundreds of thousands of times."""
     if kind is Kind.SESSION:
-        if not base_id or ":" in base_id:
-            raise ValueError(f"base id must be non-empty and contain no ':' (got {base_id!r})")
-        return SourceId(sys.intern(f"hp:{base_id}:session:{key}"))
+        return SourceId(sys.intern(f"hp:{_checked_base(base_id)}:session:{key}"))
     return _memoised_id(base_id, kind, key)
 
 
 @lru_cache(maxsize=1 << 17)
 def _memoised_id(base_id: str, kind: Kind, key: object) -> SourceId:
+    return SourceId(sys.intern(f"hp:{_checked_base(base_id)}:{kind.value}:{key}"))
+
+
+@lru_cache(maxsize=64)
+def _checked_base(base_id: str) -> str:
     if not base_id or ":" in base_id:
         raise ValueError(f"base id must be non-empty and contain no ':' (got {base_id!r})")
-    return SourceId(sys.intern(f"hp:{base_id}:{kind.value}:{key}"))
+    return base_id
 
 
 def parse_source_id(value: str) -> tuple[str, Kind, str]:

@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from datetime import date, datetime
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 from hpsync.engine.diff import Pushed
 from hpsync.engine.remote import RemoteRecord, RemoteState
-from hpsync.json_stream import Lazy, materialize
+from hpsync.json_stream import Lazy
 from hpsync.model import Kind
 from hpsync.rules.policy import AccountRules, Couple, RoomMode, TrainerlessMode
 
@@ -85,13 +85,8 @@ def remote_document(state: RemoteState) -> dict[str, Any]:
     }
 
 
-def remote_to_json(state: RemoteState) -> dict[str, Any]:
-    """An Edusign remote state as plain JSON (``remote_document`` made whole)."""
-    return cast(dict[str, Any], materialize(remote_document(state)))
-
-
 def remote_from_json(body: Mapping[str, Any]) -> RemoteState:
-    """The remote state ``remote_to_json`` saw."""
+    """The remote state ``remote_document`` wrote."""
     state = RemoteState()
     for name, rows in body["records"].items():
         kind = Kind(name)
@@ -111,13 +106,6 @@ def remote_from_json(body: Mapping[str, Any]) -> RemoteState:
     state.unavailable = {Kind(k) for k in body.get("unavailable", [])}
     state.absent = set(body.get("absent", []))
     return state
-
-
-def pushed_to_json(pushed: Mapping[tuple[Kind, str], Pushed]) -> list[list[str]]:
-    """What the store said we had pushed, as sorted [kind, source id, remote id, hash] rows."""
-    return sorted(
-        [kind.value, sid, p.remote_id, p.content_hash] for (kind, sid), p in pushed.items()
-    )
 
 
 def pushed_document(rows: Callable[[], Iterable[tuple[str, str, str, str]]]) -> Lazy:

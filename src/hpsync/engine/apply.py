@@ -33,6 +33,13 @@ from hpsync.ports import TargetAccount, WriteOutcome
 # yet (created by a run whose answer was lost), so it stays ours.
 BOOKKEEPING = (Action.ADOPT, Action.FORGET, Action.PROTECTED)
 
+
+def named(kind: Kind | str) -> bool:
+    """Whether other records carry this kind's Edusign ids (people, tutors, groups), so the
+    writes keep them. Nothing names a session: a year of sheets is not kept."""
+    return kind != Kind.SESSION
+
+
 LINK = "link"
 
 #: Each step and the steps it waits for. A step named after a kind writes that kind's
@@ -129,7 +136,7 @@ class _Executor:
             self.journal.commit(kind, [(i, WriteOutcome(i.key, True, i.remote_id)) for i in keep])
             for item in keep:
                 self.result.done[f"{kind.value}.{item.action.value}"] += 1
-                if item.action is Action.ADOPT and kind is not Kind.SESSION:
+                if item.action is Action.ADOPT and named(kind):
                     self.known[item.sid] = item.remote_id
 
     def run(self, kind: Kind, writes: Sequence[PlanItem], *, tag: str = "") -> None:
@@ -187,9 +194,7 @@ class _Executor:
             for item, outcome in zip(batch, outcomes, strict=True):
                 if outcome.ok:
                     self.result.done[f"{kind.value}.{tag or item.action.value}"] += 1
-                    if item.action is not Action.REMOVE and kind is not Kind.SESSION:
-                        # what other records name (nothing names a session: a year of
-                        # sheets is not kept here)
+                    if item.action is not Action.REMOVE and named(kind):
                         self.known[item.sid] = outcome.remote_id
                     full = self._deferred.pop(item.key, None) if kind is Kind.LEARNER else None
                     if full is not None:

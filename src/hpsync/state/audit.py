@@ -95,13 +95,6 @@ def put_blob(store: StateStore, kind: str, document: Any) -> str:
     return key
 
 
-def has_blob(store: StateStore, key: str) -> bool:
-    """Whether a document with this digest is stored."""
-    b = t.input_blobs.c
-    with store._conn(write=False) as conn:
-        return conn.execute(select(b.digest).where(b.digest == key)).first() is not None
-
-
 def get_blob(store: StateStore, key: str) -> Any:
     """A stored document by digest; KeyError when it is not (or no longer) stored."""
     b = t.input_blobs.c

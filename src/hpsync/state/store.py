@@ -291,18 +291,18 @@ class StateStore:
         half a million rows)."""
         p = t.plan_items.c
         rows = iter(items)
+        part = list(islice(rows, PLAN_ROWS_PER_INSERT))
+        if not part:
+            return
         with self._conn(write=True) as conn:
-            account: str | None = None
-            start = 0
-            while part := list(islice(rows, PLAN_ROWS_PER_INSERT)):
-                if account is None:
-                    account = conn.execute(
-                        select(t.runs.c.account).where(t.runs.c.run_id == run_id)
-                    ).scalar()
-                    if account is None:
-                        raise KeyError(f"no run {run_id}")
-                    last = conn.execute(select(func.max(p.seq)).where(p.run_id == run_id)).scalar()
-                    start = 0 if last is None else int(last) + 1
+            account = conn.execute(
+                select(t.runs.c.account).where(t.runs.c.run_id == run_id)
+            ).scalar()
+            if account is None:
+                raise KeyError(f"no run {run_id}")
+            last = conn.execute(select(func.max(p.seq)).where(p.run_id == run_id)).scalar()
+            start = 0 if last is None else int(last) + 1
+            while part:
                 conn.execute(
                     insert(t.plan_items),
                     [
@@ -324,6 +324,7 @@ class StateStore:
                     ],
                 )
                 start += len(part)
+                part = list(islice(rows, PLAN_ROWS_PER_INSERT))
 
     def set_item_outcomes(self, run_id: int, outcomes: Mapping[str, tuple[str, str]]) -> None:
         """Record what happened to items (item_key → (outcome, message)); unknown keys ignored."""

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from hpsync.engine.apply import ApplyResult, Journal, apply_plan
+from hpsync.engine.apply import ApplyResult, Journal, apply_plan, named
 from hpsync.engine.desired import DesiredSession, DesiredState, build_desired
 from hpsync.engine.diff import Pushed, build_plan
 from hpsync.engine.guards import GuardPolicy, GuardVerdict, SourceFigures, enforce, evaluate
@@ -186,10 +186,7 @@ def sync_account(
 ) -> ApplyResult:
     """Apply a computed plan, unless a guard refuses it."""
     enforce(planned.verdict, account=planned.plan.account, force=force)
-    # Edusign ids of what sessions and groups name (people, tutors): a session is named by
-    # nothing, so the year's sheets are not looked up here.
-    session = Kind.SESSION.value
-    ids = {sid: rid for kind, sid, rid, _hash in state.pushed_in_order() if kind != session}
+    ids = {sid: rid for kind, sid, rid, _hash in state.pushed_in_order() if named(kind)}
     return apply_plan(
         planned.plan, target, state, ids, batch_size=batch_size, fence=fence, progress=progress
     )
