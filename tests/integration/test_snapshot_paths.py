@@ -23,6 +23,7 @@ def test_soap_read_equals_direct_load() -> None:
         )
         try:
             soap = client.read_snapshot()
+            read = client.read_school()
         finally:
             client.close()
     assert soap.base.base_id == direct.base.base_id
@@ -37,3 +38,8 @@ def test_soap_read_equals_direct_load() -> None:
     assert sorted(soap.sessions) == sorted(direct.sessions)
     for key, session in direct.sessions.items():
         assert soap.sessions[key] == session, key
+    # séances made sessions as the answers arrive: the same snapshot, in the same order,
+    # as the school dict read whole and loaded
+    whole = snapshot_from_school(read)
+    assert soap == whole
+    assert list(soap.sessions) == list(whole.sessions)

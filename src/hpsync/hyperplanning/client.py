@@ -393,6 +393,16 @@ class HyperplanningClient:
         """The whole base in the school snapshot format (absences and delays included),
         with the optional capabilities this server lacks (``unavailable``); a required one
         missing stops here, naming its operations."""
+        reader, school = self._read_but_seances()
+        return reader.add_seances(school)
+
+    def read_snapshot(self) -> Snapshot:
+        """The whole base as domain records: each séance is made a session as its answer
+        arrives (a year of séance rows is never held next to the sessions)."""
+        reader, school = self._read_but_seances()
+        return to_snapshot(school, base_id=self.base_id, seances=reader.seances(school["courses"]))
+
+    def _read_but_seances(self) -> tuple[SchoolReader, dict[str, Any]]:
         resolved = self.capabilities()
         require(
             resolved,
@@ -407,15 +417,12 @@ class HyperplanningClient:
         self.limits = [r.line() for r in off]
         for line in self.limits:
             log.warning("Service Web capability off", detail=line)
-        school = SchoolReader(self, chunk=self.chunk).read(self.base_id, self.timezone)
+        reader = SchoolReader(self, chunk=self.chunk)
+        school = reader.read_but_seances(self.base_id, self.timezone)
         unread = sorted(r.capability.key for r in off if r.capability.key not in WRITE_ONLY)
         if unread:
             school["unavailable"] = unread
-        return school
-
-    def read_snapshot(self) -> Snapshot:
-        """The whole base as domain records."""
-        return to_snapshot(self.read_school(), base_id=self.base_id)
+        return reader, school
 
     def raw(self, url: str) -> str:
         """A document under the base URL as served (the WSDL, for ``doctor --capture``)."""

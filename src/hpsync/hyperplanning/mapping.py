@@ -6,6 +6,7 @@ with the same loader as snapshot files and replay (``hpsync.school``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from hpsync.model import Snapshot
@@ -14,6 +15,11 @@ from hpsync.school.load import hp_week, localize, snapshot_from_school
 __all__ = ["hp_week", "localize", "to_snapshot"]
 
 
-def to_snapshot(data: dict[str, Any], *, base_id: str | None = None) -> Snapshot:
+def to_snapshot(
+    data: dict[str, Any],
+    *,
+    base_id: str | None = None,
+    seances: Iterable[tuple[dict[str, Any], dict[str, Any]]] | None = None,
+) -> Snapshot:
     """Map a school snapshot dict onto the domain records (``hpsync.school.load``)."""
-    return snapshot_from_school(data, base_id=base_id)
+    return snapshot_from_school(data, base_id=base_id, seances=seances)

@@ -176,6 +176,18 @@ class SchoolReader:
     # --- the base ----------------------------------------------------------------------------
     def read(self, base_id: str, timezone: str) -> dict[str, Any]:
         """Everything in the snapshot format, absences and delays included."""
+        return self.add_seances(self.read_but_seances(base_id, timezone))
+
+    def add_seances(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Fill the courses' ``seances`` of a ``read_but_seances`` answer, by start."""
+        for row, seance in self.seances(data["courses"]):
+            row["seances"].append(seance)
+        for row in data["courses"]:
+            row["seances"].sort(key=lambda s: s["start"])
+        return data
+
+    def read_but_seances(self, base_id: str, timezone: str) -> dict[str, Any]:
+        """``read`` with every course's ``seances`` left empty: ``seances`` reads them."""
         first_day: date = self.c.call("DatePremierJourBase")
         families = self._families()
         by_genre: dict[str, list[int]] = {}
@@ -329,19 +341,6 @@ class SchoolReader:
             for field in ("promotions", "td_options", "regroupements"):
                 for group in student[field] or []:
                     members.setdefault(group, set()).add(student["key"])
-        seances: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
-        for bulk, each, cancelled in (
-            ("DetailDesSeancesPlaceesTableauDeCours", "DetailDesSeancesPlaceesDuCours", False),
-            ("DetailDesSeancesAnnuleesTableauDeCours", "DetailDesSeancesAnnuleesDuCours", True),
-        ):
-            for key, s in self._seances(keys, bulk, each):
-                seances[s.get("Cours") or key].append(
-                    {
-                        "start": self._dt(s["JourEtHeureDebut"]),
-                        "duration_days": s["Duree"],
-                        "cancelled": cancelled,
-                    }
-                )
         for row, parent, child, not_placed in zip(rows, parents, children, unplaced, strict=True):
             row["structure"] = "parent" if parent else "child" if child else "simple"
             row["parent"] = row["parent"] or None
@@ -351,8 +350,30 @@ class SchoolReader:
                 for group in row[field]:
                     grouped |= members.get(group, set())
             row["students"] = [s for s in row["students"] if s not in grouped]
-            row["seances"] = sorted(seances[row["key"]], key=lambda s: s["start"])
+            row["seances"] = []
         return rows
+
+    def seances(
+        self, courses: list[dict[str, Any]]
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """(course row, séance) of every séance of ``courses``, placed then cancelled, as
+        the answers arrive: made into sessions one at a time, a year of them is never held
+        as rows (``snapshot_from_school(seances=…)``)."""
+        by_key = {row["key"]: row for row in courses}
+        keys = list(by_key)
+        for bulk, each, cancelled in (
+            ("DetailDesSeancesPlaceesTableauDeCours", "DetailDesSeancesPlaceesDuCours", False),
+            ("DetailDesSeancesAnnuleesTableauDeCours", "DetailDesSeancesAnnuleesDuCours", True),
+        ):
+            for key, s in self._seances(keys, bulk, each):
+                yield (
+                    by_key[s.get("Cours") or key],
+                    {
+                        "start": self._dt(s["JourEtHeureDebut"]),
+                        "duration_days": s["Duree"],
+                        "cancelled": cancelled,
+                    },
+                )
 
     def _seances(self, keys: list[int], bulk: str, each: str) -> Iterator[tuple[int, Any]]:
         """(course asked, séance) pairs, a chunk of courses at a time: a year of séances is

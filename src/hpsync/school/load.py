@@ -8,6 +8,7 @@ a course not placed keeps ``placed=False`` (the rules say why it is left out).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,8 +59,19 @@ def course_students(course: dict[str, Any], members: dict[int, list[int]]) -> tu
     return tuple(sorted(keys))
 
 
-def snapshot_from_school(data: dict[str, Any], *, base_id: str | None = None) -> Snapshot:
-    """Build the domain snapshot of a school file (``base_id`` overrides the file's)."""
+def snapshot_from_school(
+    data: dict[str, Any],
+    *,
+    base_id: str | None = None,
+    seances: Iterable[tuple[dict[str, Any], dict[str, Any]]] | None = None,
+) -> Snapshot:
+    """Build the domain snapshot of a school file (``base_id`` overrides the file's).
+
+    ``seances``: (course row, séance) pairs in any order, read in place of the courses'
+    own ``seances`` lists, so a reader can make each session as its answer arrives and a
+    year of séance rows is never held next to the sessions made from them (an XL base:
+    300k rows). The sessions are then ordered as the courses' lists would give them.
+    """
     base = data["base"]
     zone = ZoneInfo(base["timezone"])
     first_day = date.fromisoformat(base["first_day"])
@@ -99,34 +111,16 @@ def snapshot_from_school(data: dict[str, Any], *, base_id: str | None = None) ->
             frozenset(s.get("rubrics", [])),
             tuple(s.get("tutors", [])),
         )
-    sessions: dict[str, Session] = {}
-    shared = SharedValues()
-    for c in data.get("courses", []):
-        if c.get("structure") == "parent":
-            continue
-        students = course_students(c, members)
-        group_keys = tuple(
-            c.get("promotions", []) + c.get("td_options", []) + c.get("regroupements", [])
-        )
-        for seance in c.get("seances", []):
-            start = shared.instant(datetime.fromisoformat(seance["start"]).replace(tzinfo=zone))
-            key = f"{c['key']}-{hp_week(first_day, start.date())}"
-            sessions[key] = Session(
-                key,
-                c["key"],
-                start,
-                shared.instant(_round_minute(start, seance["duration_days"])),
-                c.get("subject"),
-                c.get("type") or "",
-                shared(tuple(seance.get("teachers", c.get("teachers", [])))),
-                shared(tuple(seance.get("rooms", c.get("rooms", [])))),
-                group_keys,
-                students,
-                c.get("memo") or "",
-                shared(frozenset(c.get("rubrics", []))),
-                cancelled=bool(seance.get("cancelled", False)),
-                placed=bool(c.get("placed", True)),
-            )
+    made = _Sessions(zone, first_day, members)
+    if seances is None:
+        for c in data.get("courses", []):
+            for seance in c.get("seances", []):
+                made.add(c, seance)
+        sessions = made.sessions
+    else:
+        for c, seance in seances:
+            made.add(c, seance)
+        sessions = made.in_order()
     return Snapshot(
         base=BaseInfo(
             base_id or base["id"], base.get("version") or "", first_day, base["timezone"]
@@ -171,6 +165,70 @@ def snapshot_from_school(data: dict[str, Any], *, base_id: str | None = None) ->
         ),
         unavailable=frozenset(data.get("unavailable", [])),
     )
+
+
+class _Sessions:
+    """A base's sessions, made one séance at a time. Two séances of a course in one HP
+    week are one session: the later one (the last listed when they start together)."""
+
+    def __init__(self, zone: ZoneInfo, first_day: date, members: dict[int, list[int]]) -> None:
+        self.zone = zone
+        self.first_day = first_day
+        self.members = members
+        self.shared = SharedValues()
+        self.sessions: dict[str, Session] = {}
+        #: per course key, what its sessions share: students, groups, rubrics
+        self._courses: dict[int, tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]] = {}
+
+    def _course(self, c: dict[str, Any]) -> tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]:
+        found = self._courses.get(c["key"])
+        if found is None:
+            groups = tuple(
+                c.get("promotions", []) + c.get("td_options", []) + c.get("regroupements", [])
+            )
+            found = (
+                course_students(c, self.members),
+                groups,
+                self.shared(frozenset(c.get("rubrics", []))),
+            )
+            self._courses[c["key"]] = found
+        return found
+
+    def add(self, c: dict[str, Any], seance: dict[str, Any]) -> None:
+        if c.get("structure") == "parent":
+            return
+        students, group_keys, rubrics = self._course(c)
+        shared = self.shared
+        start = shared.instant(datetime.fromisoformat(seance["start"]).replace(tzinfo=self.zone))
+        key = f"{c['key']}-{hp_week(self.first_day, start.date())}"
+        held = self.sessions.get(key)
+        if held is not None and start < held.start:
+            return  # the week's later séance is already its session
+        self.sessions[key] = Session(
+            key,
+            c["key"],
+            start,
+            shared.instant(_round_minute(start, seance["duration_days"])),
+            c.get("subject"),
+            c.get("type") or "",
+            shared(tuple(seance.get("teachers", c.get("teachers", [])))),
+            shared(tuple(seance.get("rooms", c.get("rooms", [])))),
+            group_keys,
+            students,
+            c.get("memo") or "",
+            rubrics,
+            cancelled=bool(seance.get("cancelled", False)),
+            placed=bool(c.get("placed", True)),
+        )
+
+    def in_order(self) -> dict[str, Session]:
+        """By course key, then week: the order of a file whose courses are sorted."""
+
+        def order(key: str) -> tuple[int, int]:
+            session = self.sessions[key]
+            return session.course_key, hp_week(self.first_day, session.start.date())
+
+        return {key: self.sessions[key] for key in sorted(self.sessions, key=order)}
 
 
 def _round_minute(start: datetime, duration_days: float) -> datetime:
