@@ -409,7 +409,8 @@ def _sessions(
             state.session_decisions[key] = _NOBODY_HERE
             continue
         learner_sids, notes = _session_roster(session, roster)
-        state.roster_notes[key] = notes
+        if notes:  # most sessions leave nobody out: no entry for them (300k at XL)
+            state.roster_notes[key] = notes
         bad_times = session_times_problem(session, first_day)
         if bad_times is not None:
             text, why = bad_times
