@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from hpsync import allocator
 from hpsync.errors import HpsyncError
 from hpsync.secrets import redact
 
@@ -51,6 +52,7 @@ _register_all()
 
 def main() -> None:
     """Entry point: click handles usage errors (exit 2); hpsync errors become one line."""
+    allocator.tune()  # before any thread: a sync's buffers in two arenas, big ones mapped
     try:
         app()
     except HpsyncError as exc:

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from hpsync import clock
+from hpsync import allocator, clock
 from hpsync.alerts.record import record_final_marks
 from hpsync.attendance.motifs import table_of
 from hpsync.attendance.plan import UpPlan, plan_attendance
@@ -346,6 +346,7 @@ def run_down(
                         now,
                     )
                 reads.remote = None  # recorded: not held through the writes (300k records)
+            allocator.release()  # the account's remote state, journal and desired state
             out = DownOutcome(run_id, planned)
             if approved is not None and not dry_run:
                 check_approved(approved, planned.plan, zone=snapshot.base.timezone)

@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
+from hpsync import allocator
 from hpsync.audit.record import SnapshotBlob
 from hpsync.errors import HpsyncError
 from hpsync.model import Snapshot
@@ -44,6 +45,7 @@ def sync_down(
     more than ``side_by_side_sessions`` sessions the accounts read and plan one at a time
     (what an account holds to plan is released before the next begins); writes still
     run side by side."""
+    allocator.release()  # what the base's read built and dropped (SOAP answers, rows)
     stored = SnapshotBlob(snapshot)  # one snapshot blob for the run, whatever the accounts
     big = side_by_side_sessions is not None and len(snapshot.sessions) > side_by_side_sessions
     planning = threading.Lock() if big and len(setups) > 1 else nullcontext()
