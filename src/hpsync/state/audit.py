@@ -62,47 +62,100 @@ def blob_digest(document: Any) -> str:
     return sha256_hex(document)
 
 
+#: compressed bytes a stored part holds, about: a bigger input is stored in several
+PART_BYTES = 1 << 20
+
+
 def put_blob(store: StateStore, kind: str, document: Any) -> str:
     """Store a document once (deduplicated by digest); returns its digest.
 
-    The canonical text is hashed and compressed piece by piece as the document's ``Lazy``
-    parts are made: only the compressed text is held, never the whole document."""
-    hasher, packer = hashlib.sha256(), zlib.compressobj(6)
-    packed: list[bytes] = []
-    size = 0
+    The canonical text is made piece by piece (``json_stream``) twice: hashed first, so an
+    input already stored is found without compressing it; then compressed, the compressed
+    text going to the store a part of about ``PART_BYTES`` at a time. No process holds a
+    big input whole: an XL school's Edusign state compresses to about 40 MB, which one row
+    made it hold three times (the pieces, the joined text, the database driver's copy)."""
+    hasher, size = hashlib.sha256(), 0
     for piece in encoded(document):
         hasher.update(piece)
-        packed.append(packer.compress(piece))
         size += len(piece)
-    packed.append(packer.flush())
     key = hasher.hexdigest()
+    if _has_blob(store, key):
+        return key
+    hasher, packer = hashlib.sha256(), zlib.compressobj(6)
+    held: list[bytes] = []
+    held_size, parts = 0, 0
+    for piece in encoded(document):
+        hasher.update(piece)
+        packed = packer.compress(piece)
+        held.append(packed)
+        held_size += len(packed)
+        if held_size >= PART_BYTES:
+            _put_part(store, key, parts, held)
+            held, held_size, parts = [], 0, parts + 1
+    held.append(packer.flush())
+    if hasher.hexdigest() != key:  # the document changed between the two passes
+        raise RuntimeError(f"{kind} input changed while it was stored; rerun")
+    if parts:
+        _put_part(store, key, parts, held)
+        held, parts = [], parts + 1
     b = t.input_blobs.c
     with store._conn(write=True) as conn:
-        if conn.execute(select(b.digest).where(b.digest == key)).first() is None:
-            stmt = (
-                _module(store)
-                .insert(t.input_blobs)
-                .values(
-                    digest=key,
-                    kind=kind,
-                    size=size,
-                    data=b"".join(packed),
-                    created_at=store._clock(),
-                )
-                .on_conflict_do_nothing(index_elements=["digest"])
+        stmt = (
+            _module(store)
+            .insert(t.input_blobs)
+            .values(
+                digest=key,
+                kind=kind,
+                size=size,
+                data=b"".join(held),  # the whole text when it fits one part, else empty
+                parts=parts,
+                created_at=store._clock(),
             )
-            conn.execute(stmt)  # a concurrent run may have stored the same input: fine
+            .on_conflict_do_nothing(index_elements=[b.digest])
+        )
+        conn.execute(stmt)  # a concurrent run may have stored the same input: fine
     return key
+
+
+def _has_blob(store: StateStore, key: str) -> bool:
+    b = t.input_blobs.c
+    with store._conn(write=False) as conn:
+        return conn.execute(select(b.digest).where(b.digest == key)).first() is not None
+
+
+def _put_part(store: StateStore, key: str, part: int, pieces: list[bytes]) -> None:
+    """One part, in its own transaction: a run that dies leaves parts without their blob
+    row; a rerun storing the same input writes the same parts (``prune`` drops the others)."""
+    p = t.input_blob_parts.c
+    with store._conn(write=True) as conn:
+        conn.execute(
+            _module(store)
+            .insert(t.input_blob_parts)
+            .values(digest=key, part=part, data=b"".join(pieces))
+            .on_conflict_do_nothing(index_elements=[p.digest, p.part])
+        )
 
 
 def get_blob(store: StateStore, key: str) -> Any:
     """A stored document by digest; KeyError when it is not (or no longer) stored."""
-    b = t.input_blobs.c
+    b, p = t.input_blobs.c, t.input_blob_parts.c
     with store._conn(write=False) as conn:
-        data = conn.execute(select(b.data).where(b.digest == key)).scalar()
-    if data is None:
-        raise KeyError(f"no stored input {key}")
-    raw = zlib.decompress(bytes(data))
+        row = conn.execute(select(b.data, b.parts).where(b.digest == key)).first()
+        if row is None:
+            raise KeyError(f"no stored input {key}")
+        data = bytes(row.data)
+        if row.parts:
+            found = [
+                bytes(d)
+                for d in conn.execute(
+                    select(p.data).where(p.digest == key).order_by(p.part)
+                ).scalars()
+            ]
+            data = b"".join(found) if len(found) == row.parts else b""
+    try:
+        raw = zlib.decompress(data)
+    except zlib.error:
+        raw = b""
     if hashlib.sha256(raw).hexdigest() != key:
         raise ValueError(f"stored input {key} is corrupt (digest mismatch)")
     return json.loads(raw)
@@ -167,6 +220,9 @@ def prune(store: StateStore, before: datetime) -> Pruned:
         for start in range(0, len(unused), 500):
             part = unused[start : start + 500]
             gone_blobs += conn.execute(delete(t.input_blobs).where(b.digest.in_(part))).rowcount
+        # parts of the blobs gone, and of blobs a run died storing
+        p = t.input_blob_parts.c
+        conn.execute(delete(t.input_blob_parts).where(p.digest.not_in(select(b.digest))))
     return Pruned(int(gone_inputs), int(gone_blobs), int(gone_items))
 
 

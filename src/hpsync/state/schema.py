@@ -219,6 +219,18 @@ input_blobs = Table(
     Column("size", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # v0006: 0, the compressed text is ``data``; else it is in that many ``input_blob_parts``
+    Column("parts", Integer, nullable=False, server_default="0"),
+)
+
+# -- v0006: a big input stored in parts, so that no process holds it whole -----------------
+
+input_blob_parts = Table(
+    "input_blob_parts",
+    metadata,
+    Column("digest", String, primary_key=True),
+    Column("part", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )
 
 run_inputs = Table(
