@@ -152,7 +152,7 @@ def test_a_run_that_dies_storing_parts_is_completed_by_the_rerun_and_pruned_othe
     assert get_blob(store, key) == materialize(doc)
 
 
-def test_a_missing_part_is_reported_as_corrupt(
+def test_a_missing_part_is_reported_as_corrupt_and_written_again_by_the_next_store(
     store: StateStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(audit, "PART_BYTES", 4096)
@@ -162,6 +162,8 @@ def test_a_missing_part_is_reported_as_corrupt(
         conn.execute(delete(t.input_blob_parts).where(p.digest == key, p.part == 2))
     with pytest.raises(ValueError, match="corrupt"):
         get_blob(store, key)
+    assert put_blob(store, "remote", _big()) == key  # stored again: the part is back
+    assert get_blob(store, key) == materialize(_big())
 
 
 def test_an_input_that_changes_while_it_is_stored_is_refused(store: StateStore) -> None:

@@ -118,9 +118,15 @@ def put_blob(store: StateStore, kind: str, document: Any) -> str:
 
 
 def _has_blob(store: StateStore, key: str) -> bool:
-    b = t.input_blobs.c
+    """Stored whole: a blob whose parts a ``prune`` run beside its storing removed is
+    stored again (its missing parts written), not trusted."""
+    b, p = t.input_blobs.c, t.input_blob_parts.c
     with store._conn(write=False) as conn:
-        return conn.execute(select(b.digest).where(b.digest == key)).first() is not None
+        parts = conn.execute(select(b.parts).where(b.digest == key)).scalar()
+        if parts is None:
+            return False
+        count = select(func.count()).select_from(t.input_blob_parts).where(p.digest == key)
+        return not parts or conn.execute(count).scalar() == parts
 
 
 def _put_part(store: StateStore, key: str, part: int, pieces: list[bytes]) -> None:
