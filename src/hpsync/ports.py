@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from hpsync.attendance.statuses import SheetMark
 from hpsync.engine.plan import PlanItem
-from hpsync.engine.remote import RemoteState
+from hpsync.engine.remote import RemoteState, Settle
 from hpsync.model import BaseInfo, HpAbsence, HpDelay, Kind, Snapshot
 
 
@@ -70,12 +70,14 @@ class TargetAccount(Protocol):
         until: datetime,
         changed_since: datetime | None = None,
         sessions: Collection[str] = (),
+        settle: Settle | None = None,
     ) -> RemoteState:
         """Everything the account holds (sessions between since and until).
 
         With ``changed_since`` the sessions read are only those changed since that instant
         plus those named in ``sessions`` (Edusign ids): the state then says sessions were
         not read whole, and lists the named ones found gone (``absent``).
+        With ``settle``, a session it settles is kept as ids only (``RemoteState.put``).
         """
         ...
 

@@ -36,7 +36,7 @@ class CountingTarget(FakeTarget):
         self.seen.append(
             (
                 kw.get("changed_since") is not None,
-                len(state.of(Kind.SESSION)),
+                state.read_count(Kind.SESSION),  # held or settled
                 tuple(kw.get("sessions", ())),
             )
         )

@@ -6,6 +6,7 @@ Values the JSON types cannot say are tagged: ``{"$dt": iso}``, ``{"$date": iso}`
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import fields
 from datetime import date, datetime
@@ -78,6 +79,17 @@ def remote_document(state: RemoteState) -> dict[str, Any]:
             {"unavailable": sorted(k.value for k in state.unavailable)} if state.unavailable else {}
         ),
         **({"absent": sorted(state.absent)} if state.absent else {}),
+        # sheets read as pushed (``engine.settle``): their ids, and whom the open ones hold
+        **(
+            {
+                "settled": Lazy(lambda: ([a, state.settled[a]] for a in sorted(state.settled))),
+                "settled_seats": [
+                    [list(people), n] for people, n in sorted(state.settled_seats.items())
+                ],
+            }
+            if state.settled
+            else {}
+        ),
         "records": {
             kind.value: Lazy(partial(rows, records))
             for kind, records in sorted(state.records.items())
@@ -105,6 +117,8 @@ def remote_from_json(body: Mapping[str, Any]) -> RemoteState:
     state.complete = {Kind(k) for k in body["complete"]}
     state.unavailable = {Kind(k) for k in body.get("unavailable", [])}
     state.absent = set(body.get("absent", []))
+    state.settled = {api_id: remote_id for api_id, remote_id in body.get("settled", [])}
+    state.settled_seats = Counter({tuple(people): n for people, n in body.get("settled_seats", [])})
     return state
 
 

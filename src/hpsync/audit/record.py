@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from hpsync.audit.codec import pushed_document, remote_document, rules_to_json
 from hpsync.engine.plan import Plan, PlanItem
-from hpsync.engine.remote import RemoteState
+from hpsync.engine.remote import RemoteState, Settle
 from hpsync.model import Kind, Snapshot
 from hpsync.ports import TargetAccount, WriteOutcome
 from hpsync.rules.policy import AccountRules
@@ -60,9 +60,14 @@ class ReadRecorder:
         until: datetime,
         changed_since: datetime | None = None,
         sessions: Collection[str] = (),
+        settle: Settle | None = None,
     ) -> RemoteState:
         self.remote = self.target.read(
-            since=since, until=until, changed_since=changed_since, sessions=sessions
+            since=since,
+            until=until,
+            changed_since=changed_since,
+            sessions=sessions,
+            settle=settle,
         )
         return self.remote
 

@@ -26,7 +26,7 @@ from hpsync.engine.desired import (
     DesiredTrainer,
 )
 from hpsync.engine.plan import Action, PlanItem
-from hpsync.engine.remote import RemoteFields, RemoteRecord, RemoteState
+from hpsync.engine.remote import RemoteFields, RemoteRecord, RemoteState, Settle
 from hpsync.errors import RecordError, RetriableRemoteError
 from hpsync.hashing import canonical_value
 from hpsync.logging import get_logger
@@ -73,8 +73,9 @@ class EdusignAccount:
         until: datetime,
         changed_since: datetime | None = None,
         sessions: Collection[str] = (),
+        settle: Settle | None = None,
     ) -> RemoteState:
-        state = RemoteState()
+        state = RemoteState(settle=settle)
         self._shared = SharedValues()  # one per read: nothing kept from the last one
         students = self.client.list_students(include_archived=True)
         self._student_api = {s.id: s.api_id for s in students}
@@ -129,19 +130,20 @@ class EdusignAccount:
         ):
             updated = course.date_updated
             ignored = ignored or (updated is not None and updated.date() < day)
-            state.records.setdefault(Kind.SESSION, {})[course.id] = self._session(course, prof_api)
+            state.put(self._session(course, prof_api))
             state.saw_update(updated)
         if ignored:
             log.warning("the course list ignores dateUpdated: every sheet was read")
             state.complete.add(Kind.SESSION)
             return
-        for course_id in sorted(set(asked) - set(state.of(Kind.SESSION))):
+        read = set(state.of(Kind.SESSION)) | set(state.settled.values())
+        for course_id in sorted(set(asked) - read):
             try:
                 course = self.client.get_course(course_id)
             except RecordError:
                 state.absent.add(course_id)
                 continue
-            state.records.setdefault(Kind.SESSION, {})[course.id] = self._session(course, prof_api)
+            state.put(self._session(course, prof_api))
             state.saw_update(course.date_updated)
 
     def _api(self, ids: Sequence[str], table: Mapping[str, str]) -> list[str]:

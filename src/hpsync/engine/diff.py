@@ -157,10 +157,15 @@ def _diff_kind(
     by_api: dict[str, RemoteRecord] = {}
     items: list[PlanItem] = []
     foreign: list[RemoteRecord] = []
+    settled = remote.settled if kind is Kind.SESSION else {}
     for remote_id in sorted(have):  # keyed by remote id
         record = have[remote_id]
         if is_foreign(record):
             foreign.append(record)
+            continue
+        if record.api_id in settled:  # its twin was read as pushed, and is the one kept
+            if not record.archived:  # an archived twin is history
+                items.append(_duplicate(kind, record))
             continue
         previous = by_api.get(record.api_id)
         if previous is not None and (previous.archived or record.archived):
@@ -169,17 +174,7 @@ def _diff_kind(
                 by_api[record.api_id] = record
             continue
         if previous is not None:
-            items.append(
-                PlanItem(
-                    kind,
-                    Action.PROTECTED,
-                    record.api_id,
-                    record.remote_id,
-                    drift="duplicate",
-                    reason=f"a second {kind.value} carries the same external id: left alone, "
-                    "remove it by hand in Edusign",
-                )
-            )
+            items.append(_duplicate(kind, record))
             continue
         by_api[record.api_id] = record
     pool = candidates(kind, foreign) if tokens is not None else None
@@ -190,6 +185,22 @@ def _diff_kind(
         return read or (last is not None and last.remote_id in absent)
 
     for wanted_sid in sorted(wanted):
+        if wanted_sid in settled:  # read as pushed (``engine.settle``): left as it is
+            if unchanged is not None:
+                unchanged[kind] += 1
+                continue
+            want = wanted[wanted_sid]
+            items.append(
+                PlanItem(
+                    kind,
+                    Action.UNCHANGED,
+                    wanted_sid,
+                    settled[wanted_sid],
+                    content_hash=content_hash(want),
+                    record=want,
+                )
+            )
+            continue
         last = pushed.get((kind, wanted_sid))
         item = _diff_one(
             kind,
@@ -235,6 +246,18 @@ def _diff_kind(
             )
         )
     return items
+
+
+def _duplicate(kind: Kind, record: RemoteRecord) -> PlanItem:
+    return PlanItem(
+        kind,
+        Action.PROTECTED,
+        record.api_id,
+        record.remote_id,
+        drift="duplicate",
+        reason=f"a second {kind.value} carries the same external id: left alone, "
+        "remove it by hand in Edusign",
+    )
 
 
 def _adopt(
@@ -500,6 +523,7 @@ def keep_people_of_kept_sheets(
             else:
                 seats[tuple(fields.get("trainer_sids", ()))] += 1
                 seats[tuple(fields.get("learner_sids", ()))] += 1
+    seats.update(remote.settled_seats)  # open sheets read as pushed, left as they are
     needed: dict[str, int] = {}
     for people, times in seats.items():
         for sid in people:

@@ -8,10 +8,11 @@ so the diff compares like with like.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from hpsync.model import Kind
 from hpsync.shared_values import SharedValues
@@ -118,6 +119,17 @@ class RemoteRecord:
         object.__setattr__(self, "api_id", sys.intern(self.api_id))
 
 
+class Settle(Protocol):
+    """Whether the plan will leave a sheet exactly as it is read (the planning's session,
+    as last pushed, at the Edusign id pushed); only its ids are then kept."""
+
+    def __call__(self, record: RemoteRecord) -> bool: ...
+
+    def is_open(self, record: RemoteRecord) -> bool:
+        """A sheet still to be signed (not over, locked or signed): its people must stay."""
+        ...
+
+
 @dataclass(slots=True)
 class RemoteState:
     """Remote records per kind, by remote id; ``complete`` says which kinds were read."""
@@ -131,6 +143,14 @@ class RemoteState:
     #: the newest update date of the sessions read, on the service's own clock: where the
     #: next incremental read starts (None: the service gave no update dates)
     watermark: datetime | None = None
+    #: sessions read exactly as last pushed (``settle``): external id -> Edusign id, their
+    #: content not held (an XL account's 285k sheets cost about 90 MiB as records)
+    settled: dict[str, str] = field(default_factory=dict)
+    #: the trainers' and the learners' lists of the settled sheets still open, with how
+    #: many sheets carry each: who must stay on Edusign (``keep_people_of_kept_sheets``)
+    settled_seats: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    #: decides, as each session is read, whether it is settled (None: every record kept)
+    settle: Settle | None = field(default=None, compare=False, repr=False)
 
     def saw_update(self, when: datetime | None) -> None:
         if when is not None and (self.watermark is None or when > self.watermark):
@@ -140,5 +160,26 @@ class RemoteState:
         return self.records.setdefault(kind, {})
 
     def add(self, record: RemoteRecord) -> None:
-        self.of(record.kind)[record.remote_id] = record
+        """A record of a kind read whole."""
+        self.put(record)
         self.complete.add(record.kind)
+
+    def put(self, record: RemoteRecord) -> None:
+        """A record read, its kind perhaps not whole (a read of what changed)."""
+        settle = self.settle
+        if settle is not None and record.kind is Kind.SESSION and settle(record):
+            self.settled[record.api_id] = record.remote_id
+            if settle.is_open(record):
+                fields = record.fields
+                if type(fields) is RemoteFields:
+                    self.settled_seats[fields.ids("trainer_sids")] += 1
+                    self.settled_seats[fields.ids("learner_sids")] += 1
+                else:
+                    self.settled_seats[tuple(fields.get("trainer_sids", ()))] += 1
+                    self.settled_seats[tuple(fields.get("learner_sids", ()))] += 1
+            return
+        self.of(record.kind)[record.remote_id] = record
+
+    def read_count(self, kind: Kind) -> int:
+        """How many records of ``kind`` the read found, settled ones included."""
+        return len(self.records.get(kind, {})) + (len(self.settled) if kind is Kind.SESSION else 0)

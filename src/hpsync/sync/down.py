@@ -18,6 +18,7 @@ from hpsync.engine.diff import Pushed, build_plan
 from hpsync.engine.guards import GuardPolicy, GuardVerdict, SourceFigures, enforce, evaluate
 from hpsync.engine.plan import Action, Plan
 from hpsync.engine.remote import RemoteState
+from hpsync.engine.settle import SheetSettler
 from hpsync.hashing import content_hash
 from hpsync.model import Kind, Snapshot, SourceId
 from hpsync.ports import TargetAccount
@@ -99,17 +100,25 @@ def plan_account(
     sheets updated since then, and those the planning changed or dropped."""
     since, until = read_window(snapshot)
     pushed = state.pushed()
+    desired = build_desired(snapshot, rules)
+    # sheets read as they were pushed are kept as ids only (an XL account: 285k records)
+    settle = SheetSettler(desired, pushed, now=now)
     if changed_since is None:
-        remote = target.read(since=since, until=until)
+        remote = target.read(since=since, until=until, settle=settle)
     else:
-        asked = sessions_to_check(build_desired(snapshot, rules), pushed)
-        remote = target.read(since=since, until=until, changed_since=changed_since, sessions=asked)
-    desired, plan = _plan(snapshot, rules, remote, pushed, now=now)
+        remote = target.read(
+            since=since,
+            until=until,
+            changed_since=changed_since,
+            sessions=sessions_to_check(desired, pushed),
+            settle=settle,
+        )
+    desired, plan = _plan(snapshot, rules, remote, pushed, now=now, desired=desired)
     if Kind.SESSION not in remote.complete and _removes_people(plan):
         # Whether a leaver is still on a sheet that stays is only known from every sheet:
         # removals of people are decided on a whole read.
-        remote = target.read(since=since, until=until)
-        desired, plan = _plan(snapshot, rules, remote, pushed, now=now)
+        remote = target.read(since=since, until=until, settle=settle)
+        desired, plan = _plan(snapshot, rules, remote, pushed, now=now, desired=desired)
     verdict = evaluate(
         plan,
         guards,
@@ -126,7 +135,7 @@ def plan_account(
         verdict,
         whole=Kind.SESSION in remote.complete,
         watermark=remote.watermark,
-        sheets_read=len(remote.of(Kind.SESSION)),
+        sheets_read=remote.read_count(Kind.SESSION),
     )
 
 
@@ -137,10 +146,14 @@ def _plan(
     pushed: Mapping[tuple[Kind, str], Pushed],
     *,
     now: datetime,
+    desired: DesiredState,
 ) -> tuple[DesiredState, Plan]:
+    """The plan; ``desired``: the account's desired state as its rules make it (made
+    again without tutors when the account's API offers no tutor route)."""
     if Kind.TUTOR in remote.unavailable and rules.tutors:
         rules = replace(rules, tutors=False)  # the account's API offers no tutor route
-    desired = build_desired(snapshot, rules)
+        desired = build_desired(snapshot, rules)  # its sessions as they were: tutors are
+        # people, never on a sheet, so the sheets settled against the first stay settled
     if Kind.TUTOR in remote.unavailable:
         desired.warnings.append(
             "tutors are off: this Edusign account answers no tutor route (/v1/externals); "

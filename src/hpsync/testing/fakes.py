@@ -17,7 +17,7 @@ from hpsync import clock
 from hpsync.attendance.ledger import Key, LedgerEntry
 from hpsync.engine.diff import Pushed
 from hpsync.engine.plan import Action, PlanItem
-from hpsync.engine.remote import RemoteRecord, RemoteState
+from hpsync.engine.remote import RemoteRecord, RemoteState, Settle
 from hpsync.errors import SourceError
 from hpsync.hashing import canonical
 from hpsync.model import HpAbsence, HpDelay, Kind
@@ -79,12 +79,13 @@ class FakeTarget:
         until: datetime,
         changed_since: datetime | None = None,
         sessions: Collection[str] = (),
+        settle: Settle | None = None,
     ) -> RemoteState:
         """Every person and group (archived people with ``archived=True``), and the
         sessions overlapping [since, until], as the real account reads them; with
         ``changed_since`` only the sessions written or edited since then, plus those
         asked for by id (the ones gone are ``absent``)."""
-        state = RemoteState(watermark=clock.now())
+        state = RemoteState(watermark=clock.now(), settle=settle)
         for kind in (Kind.TUTOR, Kind.GROUP, Kind.LEARNER, Kind.TRAINER, Kind.SESSION):
             records = self.records.get(kind, {})
             if kind is Kind.SESSION:
@@ -101,9 +102,12 @@ class FakeTarget:
                         )
                     }
                     state.absent = asked - set(records)
-                    state.records[kind] = dict(records)
+                    for record in records.values():
+                        state.put(record)
                     continue
-            state.records[kind] = dict(records)
+            state.records[kind] = {}
+            for record in records.values():
+                state.put(record)
             state.complete.add(kind)
         return state
 

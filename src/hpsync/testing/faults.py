@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hpsync.engine.plan import PlanItem
-from hpsync.engine.remote import RemoteState
+from hpsync.engine.remote import RemoteState, Settle
 from hpsync.errors import RetriableRemoteError
 from hpsync.model import HpAbsence, HpDelay, Kind
 from hpsync.ports import WriteOutcome
@@ -45,9 +45,14 @@ class FlakyTarget:
         until: datetime,
         changed_since: datetime | None = None,
         sessions: Collection[str] = (),
+        settle: Settle | None = None,
     ) -> RemoteState:
         return self.inner.read(
-            since=since, until=until, changed_since=changed_since, sessions=sessions
+            since=since,
+            until=until,
+            changed_since=changed_since,
+            sessions=sessions,
+            settle=settle,
         )
 
     def write(

@@ -188,6 +188,41 @@ class TargetAccountContract:
         assert two.sid not in got and part.absent == {ids[two.sid]}
         assert Kind.SESSION not in part.complete and part.watermark is not None
 
+    def test_a_read_keeps_only_the_ids_of_the_sheets_it_settles(
+        self, account: TargetAccount
+    ) -> None:
+        """With ``settle``, every session is offered to it as read; those it settles are
+        kept as (external id, Edusign id), the open ones' people counted, the others held
+        as records — in a whole read and in a read of changes alike."""
+        one, two = _session(1, at(8)), _session(2, at(14))
+        ids = self.populate(account, one, two)
+        offered: list[str] = []
+
+        class OnlyOne:
+            def __call__(self, record: RemoteRecord) -> bool:
+                offered.append(record.api_id)
+                return record.api_id == one.sid
+
+            def is_open(self, record: RemoteRecord) -> bool:
+                return True
+
+        whole = account.read(since=SINCE, until=UNTIL, settle=OnlyOne())
+        assert sorted(offered) == sorted([one.sid, two.sid])
+        assert whole.settled == {one.sid: ids[one.sid]}
+        assert set(_live(whole, Kind.SESSION)) == {two.sid}
+        assert whole.read_count(Kind.SESSION) == 2 and Kind.SESSION in whole.complete
+        assert whole.settled_seats == {(PAUL.sid,): 1, tuple(sorted((ANA.sid, BOB.sid))): 1}
+        assert whole.watermark is not None
+        part = account.read(
+            since=SINCE,
+            until=UNTIL,
+            changed_since=whole.watermark,
+            sessions=(ids[one.sid], ids[two.sid]),
+            settle=OnlyOne(),
+        )
+        assert part.settled == {one.sid: ids[one.sid]}
+        assert set(_live(part, Kind.SESSION)) == {two.sid} and not part.absent
+
     def test_an_update_changes_a_person_in_place(self, account: TargetAccount) -> None:
         """An UPDATE of a learner and of a trainer rewrites their fields under the same
         remote id; no second record appears."""
