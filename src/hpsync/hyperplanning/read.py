@@ -125,7 +125,7 @@ def _chunks(keys: list[int], size: int) -> Iterable[list[int]]:
 
 
 class SchoolReader:
-    """One read of a base; ``read()`` returns the snapshot dict."""
+    """One read of a base: ``read_but_seances`` then ``seances`` (or ``add_seances``)."""
 
     def __init__(self, caller: Caller, *, chunk: int = 500, on_day: date | None = None) -> None:
         self.c = caller
@@ -174,10 +174,6 @@ class SchoolReader:
         return self.c.wall(value).isoformat(timespec="seconds")
 
     # --- the base ----------------------------------------------------------------------------
-    def read(self, base_id: str, timezone: str) -> dict[str, Any]:
-        """Everything in the snapshot format, absences and delays included."""
-        return self.add_seances(self.read_but_seances(base_id, timezone))
-
     def add_seances(self, data: dict[str, Any]) -> dict[str, Any]:
         """Fill the courses' ``seances`` of a ``read_but_seances`` answer, by start."""
         for row, seance in self.seances(data["courses"]):
@@ -187,7 +183,9 @@ class SchoolReader:
         return data
 
     def read_but_seances(self, base_id: str, timezone: str) -> dict[str, Any]:
-        """``read`` with every course's ``seances`` left empty: ``seances`` reads them."""
+        """Everything in the snapshot format, absences and delays included, but every
+        course's ``seances`` left empty: ``seances`` reads them, as the answers arrive, and
+        ``add_seances`` puts them in the courses' rows."""
         first_day: date = self.c.call("DatePremierJourBase")
         families = self._families()
         by_genre: dict[str, list[int]] = {}
