@@ -26,7 +26,7 @@ from hpsync.engine.adopt import (
 from hpsync.engine.desired import KIND_ORDER, Desired, DesiredSession, DesiredState
 from hpsync.engine.gcpause import gc_paused
 from hpsync.engine.plan import Action, FieldChange, Plan, PlanItem, Who
-from hpsync.engine.remote import RemoteFields, RemoteRecord, RemoteState
+from hpsync.engine.remote import RemoteFields, RemoteRecord, RemoteState, sheet_people
 from hpsync.hashing import canonical, canonical_and_hash, canonical_values_and_hash, content_hash
 from hpsync.model import Kind
 
@@ -352,11 +352,7 @@ def _diff_one(
         )
         return make(action=Action.CREATE, drift=drift, reason=reason)
     have = found.fields
-    if (
-        type(have) is RemoteFields
-        and (have.layout is names or have.layout == names)
-        and have.row == values
-    ):
+    if type(have) is RemoteFields and have.same(names, values):
         changes: tuple[FieldChange, ...] = ()  # in sync: no dict of either side made
     else:
         changes = _changes(canonical(want), have)
@@ -516,13 +512,7 @@ def keep_people_of_kept_sheets(
             seats[item.record.trainer_sids] += 1
             seats[item.record.learner_sids] += 1
         else:  # left as it is on Edusign
-            fields = record.fields
-            if type(fields) is RemoteFields:  # the tuples held, not lists made from them
-                seats[fields.ids("trainer_sids")] += 1
-                seats[fields.ids("learner_sids")] += 1
-            else:
-                seats[tuple(fields.get("trainer_sids", ()))] += 1
-                seats[tuple(fields.get("learner_sids", ()))] += 1
+            seats.update(sheet_people(record))
     seats.update(remote.settled_seats)  # open sheets read as pushed, left as they are
     needed: dict[str, int] = {}
     for people, times in seats.items():

@@ -78,6 +78,11 @@ class RemoteFields(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"RemoteFields({dict(self.items())!r})"
 
+    def same(self, names: tuple[str, ...], values: tuple[Any, ...]) -> bool:
+        """Equal to the canonical ``names`` and ``values`` of a desired record
+        (``hashing.canonical_values_and_hash``), without a dict made of either."""
+        return (self.layout is names or self.layout == names) and self.row == values
+
     def ids(self, name: str) -> tuple[Any, ...]:
         """A sequence field as the tuple held (empty when absent): read without a copy."""
         if name not in self.layout:
@@ -117,6 +122,14 @@ class RemoteRecord:
         # the same strings as the journal's and the planning's, not a copy per record read
         object.__setattr__(self, "remote_id", sys.intern(self.remote_id))
         object.__setattr__(self, "api_id", sys.intern(self.api_id))
+
+
+def sheet_people(record: RemoteRecord) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A sheet's trainers and learners as read: the tuples held, not lists made of them."""
+    fields = record.fields
+    if type(fields) is RemoteFields:
+        return fields.ids("trainer_sids"), fields.ids("learner_sids")
+    return tuple(fields.get("trainer_sids", ())), tuple(fields.get("learner_sids", ()))
 
 
 class Settle(Protocol):
@@ -170,13 +183,7 @@ class RemoteState:
         if settle is not None and record.kind is Kind.SESSION and settle(record):
             self.settled[record.api_id] = record.remote_id
             if settle.is_open(record):
-                fields = record.fields
-                if type(fields) is RemoteFields:
-                    self.settled_seats[fields.ids("trainer_sids")] += 1
-                    self.settled_seats[fields.ids("learner_sids")] += 1
-                else:
-                    self.settled_seats[tuple(fields.get("trainer_sids", ()))] += 1
-                    self.settled_seats[tuple(fields.get("learner_sids", ()))] += 1
+                self.settled_seats.update(sheet_people(record))
             return
         self.of(record.kind)[record.remote_id] = record
 

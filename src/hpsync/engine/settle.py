@@ -41,12 +41,7 @@ class SheetSettler:
         if want is None or last is None or last.remote_id != record.remote_id:
             return False
         names, values, digest = canonical_values_and_hash(want)
-        have = record.fields
-        return (
-            digest == last.content_hash
-            and (have.layout is names or have.layout == names)
-            and have.row == values
-        )
+        return digest == last.content_hash and record.fields.same(names, values)
 
     def is_open(self, record: RemoteRecord) -> bool:
         return not (
