@@ -15,22 +15,15 @@ from hpsync.engine.guards import GuardPolicy
 from hpsync.engine.plan import Action
 from hpsync.model import Kind
 from hpsync.ports import Sheet
-from hpsync.rules.policy import AccountRules, Couple, TrainerlessMode
 from hpsync.sync.down import plan_account, sync_account
 from hpsync.sync.up import run_attendance
-from hpsync.testing.builders import BASE, PARIS, at, small_snapshot
+from hpsync.testing.builders import BASE, NORD_RULES, PARIS, at, small_snapshot
 from hpsync.testing.fakes import FakeHyperplanningAbsences, FakeTarget, MemoryJournal, MemoryLedger
 from hpsync.testing.faults import FlakyTarget
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=PARIS)
 LATER = datetime(2026, 9, 30, tzinfo=PARIS)
-RULES = AccountRules(
-    "nord",
-    learner_couples=(Couple("Site", "Nord"),),
-    tutors=True,
-    trainerless=TrainerlessMode.FICTITIOUS,
-    fictitious_email="planning@ecole.test",
-)
+RULES = NORD_RULES
 LOOSE = GuardPolicy(max_removal_share=1.0)
 SESSION = f"hp:{BASE}:session:10-2"  # Monday 08:00-10:00
 LEA = f"hp:{BASE}:learner:1"

@@ -32,10 +32,9 @@ from hpsync.engine.remote import RemoteRecord
 from hpsync.hashing import canonical
 from hpsync.model import Exemption, Kind, Learner, Session, Snapshot
 from hpsync.ports import Sheet
-from hpsync.rules.policy import AccountRules, Couple, TrainerlessMode
 from hpsync.sync.down import plan_account, sync_account
 from hpsync.sync.up import run_attendance
-from hpsync.testing.builders import APPRENTI, BASE, NORD, PARIS, SUD, at, small_snapshot
+from hpsync.testing.builders import APPRENTI, BASE, NORD, NORD_RULES, PARIS, SUD, at, small_snapshot
 from hpsync.testing.fakes import (
     FakeHyperplanningAbsences,
     FakeTarget,
@@ -45,13 +44,7 @@ from hpsync.testing.fakes import (
 )
 from hpsync.testing.faults import FlakyAbsences, FlakyTarget
 
-RULES = AccountRules(
-    "nord",
-    learner_couples=(Couple("Site", "Nord"),),
-    tutors=True,
-    trainerless=TrainerlessMode.FICTITIOUS,
-    fictitious_email="planning@ecole.test",
-)
+RULES = NORD_RULES
 LOOSE = GuardPolicy(max_removal_share=1.0)
 FINAL = FinalPolicy(locked=False, hours_after_end=0)
 PREFIX = f"hp:{BASE}:"

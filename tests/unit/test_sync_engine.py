@@ -13,19 +13,12 @@ from hpsync.engine.guards import GuardPolicy
 from hpsync.engine.plan import Action
 from hpsync.errors import GuardRefused
 from hpsync.model import Kind, Snapshot
-from hpsync.rules.policy import AccountRules, Couple, TrainerlessMode
 from hpsync.sync.down import plan_account, sync_account
-from hpsync.testing.builders import BASE, PARIS, at, small_snapshot
+from hpsync.testing.builders import BASE, NORD_RULES, PARIS, at, small_snapshot
 from hpsync.testing.fakes import FakeTarget, MemoryJournal, SimulatedCrash
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=PARIS)  # before the test week: nothing is past
-RULES = AccountRules(
-    "nord",
-    learner_couples=(Couple("Site", "Nord"),),
-    tutors=True,
-    trainerless=TrainerlessMode.FICTITIOUS,
-    fictitious_email="planning@ecole.test",
-)
+RULES = NORD_RULES
 LOOSE = GuardPolicy(max_removal_share=1.0)
 
 

@@ -21,6 +21,7 @@ from hpsync.model import (
     Trainer,
     Tutor,
 )
+from hpsync.rules.policy import AccountRules, Couple, TrainerlessMode
 
 PARIS = ZoneInfo("Europe/Paris")
 BASE = "ecole-2026"
@@ -206,3 +207,14 @@ def small_snapshot() -> Snapshot:
             Exemption(6, 2, date(2026, 9, 1), date(2027, 6, 30)),  # Tom exempted from Anglais
         ),
     )
+
+
+#: The "nord" account of ``small_snapshot``: its Site/Nord learners, their tutors, and a
+#: fictitious trainer for the course without one.
+NORD_RULES = AccountRules(
+    "nord",
+    learner_couples=(Couple("Site", "Nord"),),
+    tutors=True,
+    trainerless=TrainerlessMode.FICTITIOUS,
+    fictitious_email="planning@ecole.test",
+)
